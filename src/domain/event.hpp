@@ -19,6 +19,9 @@ struct Event {
     bool is_public = false;  // public events have a watch-only viewer link
     TimeMs created_at_ms = 0;
     std::optional<TimeMs> starts_at_ms;
+    // Where the organiser serves onstage, e.g. "https://events.example.org" (no trailing slash);
+    // links are built from it, so exports later produce the same links.
+    std::string base_url;
 };
 
 // A CSV column that onstage does not interpret, kept in its original order for the output files.
