@@ -52,28 +52,17 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
     if (pipe2(out_pipe.data(), O_CLOEXEC) != 0 || pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
         throw std::runtime_error("pipe failed");
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    int pid = -1;
+    try {
+        pid = spawn(argv, out_pipe[1], err_pipe[1]);
+    } catch (...) {
+        for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+            close(fd);
+        }
+        throw;
     }
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    if (rc != 0) {
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        throw std::runtime_error("cannot start " + argv[0]);
-    }
     ProcessResult result;
     drain(out_pipe[0], err_pipe[0], result.out, result.err);
     int status = 0;
@@ -84,6 +73,43 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
         result.signal = WTERMSIG(status);
     }
     return result;
+}
+
+int spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    for (auto [fd, target] : {std::pair{stdout_fd, 1}, std::pair{stderr_fd, 2}}) {
+        if (fd < 0) {
+            posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0);
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, fd, target);
+        }
+    }
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv) {
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        throw std::runtime_error("cannot start " + argv[0]);
+    }
+    return pid;
+}
+
+int spawn_detached(const std::vector<std::string>& argv) {
+    return spawn(argv, -1, -1);
+}
+
+int wait_for(int pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
 }
 
 ProcessResult run_onstage(const std::vector<std::string>& args) {

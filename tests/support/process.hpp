@@ -18,6 +18,14 @@ struct ProcessResult {
 // Runs `argv` (argv[0] is a path) with stdin from /dev/null and waits for it.
 ProcessResult run_process(const std::vector<std::string>& argv);
 
+// Starts `argv` (argv[0] a path) with stdin from /dev/null and stdout/stderr on the given
+// descriptors (-1: /dev/null); returns its pid without waiting. Throws if it cannot start.
+int spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd);
+// spawn() with every standard stream on /dev/null.
+int spawn_detached(const std::vector<std::string>& argv);
+// Waits for a child started by spawn_detached; returns the raw wait status.
+int wait_for(int pid);
+
 // Runs the onstage binary built with the tests.
 ProcessResult run_onstage(const std::vector<std::string>& args);
 
