@@ -1,19 +1,122 @@
 #include "app/cli.hpp"
 
+#include <fmt/core.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/data_dir.hpp"
+#include "app/demo_command.hpp"
+#include "app/event_commands.hpp"
+
 namespace onstage::app {
+namespace {
+
+struct Flags {
+    std::string data_dir;
+    CreateOptions create;
+    std::string create_out;
+    std::string show_event;
+    bool json = false;
+    importer::ExportRequest export_request;
+    std::string export_out;
+    api::ServeOptions serve;
+    std::string samples_dir = std::string(ONSTAGE_SOURCE_DIR) + "/samples";
+};
+
+void add_serve_flags(CLI::App& cmd, api::ServeOptions& serve) {
+    cmd.add_option("--bind", serve.bind_address, "Address to listen on")->capture_default_str();
+    cmd.add_option("--port", serve.port, "TCP port (0 picks a free one)")->capture_default_str();
+}
+
+void add_event_commands(CLI::App& app, Flags& f) {
+    auto* event = app.add_subcommand("event", "Create, list, show and export events");
+    event->require_subcommand(1);
+
+    auto* create = event->add_subcommand("create", "Create an event from CSV rosters");
+    auto& req = f.create.request;
+    create->add_option("--name", req.name, "Event name")->required();
+    create->add_option("--attendees", req.rosters.attendees, "Attendee roster CSV")->required();
+    create->add_option("--moderators", req.rosters.moderators, "Moderator roster CSV")->required();
+    create->add_option("--talent", req.rosters.talent, "Talent roster CSV")->required();
+    create->add_option("--base-url", req.base_url, "Public URL of this onstage server")->required();
+    create->add_option("--out", f.create_out, "Directory for the link files")->required();
+    create->add_flag("--public", req.is_public, "Anyone with the viewer link may watch");
+
+    event->add_subcommand("list", "List events")->add_flag("--json", f.json, "JSON output");
+
+    auto* show = event->add_subcommand("show", "Show one event");
+    show->add_option("EVENT", f.show_event, "Event id")->required();
+    show->add_flag("--json", f.json, "JSON output");
+
+    auto* exp = event->add_subcommand("export", "Write an event's link files again");
+    exp->add_option("EVENT", f.export_request.event_id, "Event id")->required();
+    exp->add_option("--out", f.export_out, "Directory for the link files")->required();
+    exp->add_flag("--rotate-keys", f.export_request.rotate_keys,
+                  "Issue new access keys to moderators and talent (old keys stop working)");
+}
+
+int dispatch(CLI::App& app, Flags& f) {
+    const auto data_dir = resolve_data_dir(f.data_dir);
+    if (auto* event = app.get_subcommand("event"); event->parsed()) {
+        if (event->get_subcommand("create")->parsed()) {
+            f.create.out_dir = f.create_out;
+            return event_create(data_dir, f.create);
+        }
+        if (event->get_subcommand("list")->parsed()) {
+            return event_list(data_dir, f.json);
+        }
+        if (event->get_subcommand("show")->parsed()) {
+            return event_show(data_dir, f.show_event, f.json);
+        }
+        f.export_request.out_dir = f.export_out;
+        return event_export(data_dir, f.export_request);
+    }
+    if (app.get_subcommand("serve")->parsed()) {
+        open_store(data_dir);  // fail early, and migrate, before accepting connections
+        f.serve.on_listening = [](const std::string& address, std::uint16_t port) {
+            fmt::print("onstage listening on http://{}:{}\n", address, port);
+            std::fflush(stdout);
+        };
+        return api::serve(f.serve);
+    }
+    DemoOptions demo{data_dir, f.samples_dir, f.serve};
+    demo.serve.on_listening = [](const std::string& address, std::uint16_t port) {
+        fmt::print("onstage demo is running at http://{}:{}/ (Ctrl-C stops it)\n", address, port);
+        std::fflush(stdout);
+    };
+    return run_demo(demo);
+}
+
+}  // namespace
 
 int run_cli(int argc, char** argv) {
+    // stdout carries what the user asked for (links, tables, JSON); logs go to stderr.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("onstage"));
     CLI::App app{"onstage — self-hosted interactive live events"};
     app.require_subcommand(1);
+    app.fallthrough();
     app.set_version_flag("--version", ONSTAGE_VERSION);
+    Flags f;
+    app.add_option("--data-dir", f.data_dir,
+                   "State directory (default: $ONSTAGE_DATA_DIR or ./onstage-data)");
+    add_event_commands(app, f);
+    add_serve_flags(*app.add_subcommand("serve", "Run the server"), f.serve);
+    auto* demo = app.add_subcommand("demo", "Create a demo event, print its links and serve it");
+    add_serve_flags(*demo, f.serve);
+    demo->add_option("--samples", f.samples_dir, "Directory with the sample roster CSVs");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-    return 0;
+    try {
+        return dispatch(app, f);
+    } catch (const store::StoreError& e) {
+        return report_error("store_" + std::string(store::to_string(e.code())), e.what());
+    } catch (const std::exception& e) {
+        return report_error("internal", e.what());
+    }
 }
 
 }  // namespace onstage::app

@@ -1,0 +1,269 @@
+#include "importer/event_generator.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "auth/access_key.hpp"
+#include "auth/random.hpp"
+#include "domain/limits.hpp"
+#include "importer/event_files.hpp"
+#include "importer/links.hpp"
+#include "importer/roster.hpp"
+#include "importer/text_output.hpp"
+
+namespace onstage::importer {
+namespace {
+
+using domain::Participant;
+using domain::Role;
+
+ImportError from_csv(const CsvError& e) {
+    return ImportError{e.code, e.describe()};
+}
+
+// Column names onstage writes itself; a roster column with one of these names would be
+// ambiguous in the output, so it is refused rather than silently renamed or dropped.
+constexpr std::array<std::string_view, 5> kReservedColumns{"eventid", "attendeeid", "role",
+                                                           "access_url", "access_key"};
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return out;
+}
+
+std::optional<ImportError> check_reserved_columns(const Roster& roster) {
+    for (std::size_t i = 0; i < roster.extra_columns.size(); ++i) {
+        const std::string name = lower_ascii(roster.extra_columns[i]);
+        if (std::find(kReservedColumns.begin(), kReservedColumns.end(), name) !=
+            kReservedColumns.end()) {
+            const CsvError e{roster.file, roster.header_line, roster.extra_column_numbers[i],
+                             "csv_reserved_column",
+                             "column '" + roster.extra_columns[i] +
+                                 "' is reserved for onstage's own output; rename it"};
+            return from_csv(e);
+        }
+    }
+    return std::nullopt;
+}
+
+void append_people(PreparedEvent& out, const Roster& roster, Role role) {
+    std::int64_t position = 0;
+    for (const auto& entry : roster.entries) {
+        Participant p;
+        p.id = auth::uuid_v4();
+        p.event_id = out.event.id;
+        p.role = role;
+        p.full_name = entry.full_name;
+        p.email = entry.email;
+        p.extra.reserve(roster.extra_columns.size());
+        for (std::size_t c = 0; c < roster.extra_columns.size(); ++c) {
+            p.extra.push_back({roster.extra_columns[c], entry.extra[c]});
+        }
+        p.position = position++;
+        out.participants.push_back(std::move(p));
+        out.access_keys.push_back(domain::role_needs_access_key(role) ? auth::generate_access_key()
+                                                                      : std::string());
+    }
+}
+
+std::string trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(first, last - first + 1));
+}
+
+std::unordered_map<std::string, std::string> keys_by_id(std::span<const Participant> people,
+                                                        std::span<const std::string> keys) {
+    std::unordered_map<std::string, std::string> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i].empty()) {
+            out.emplace(people[i].id, keys[i]);
+        }
+    }
+    return out;
+}
+
+// Stages every file, lets `persist` write to the store, then moves the files into place.
+template <typename Persist>
+Result<PublishedEvent, ImportError> write_outputs(const std::vector<RenderedFile>& files,
+                                                  const std::filesystem::path& out_dir,
+                                                  Persist&& persist) {
+    StagedFiles staged(out_dir);
+    try {
+        for (const auto& file : files) {
+            staged.stage(file.name, file.contents);
+        }
+    } catch (const std::exception& e) {
+        return fail(ImportError{"output_unwritable", e.what()});
+    }
+    if (auto error = persist()) {
+        return fail(std::move(*error));
+    }
+    try {
+        staged.commit();
+    } catch (const std::exception& e) {
+        return fail(ImportError{"output_unwritable", e.what()});
+    }
+    return PublishedEvent{staged.paths(), {}};
+}
+
+}  // namespace
+
+std::vector<std::string> hash_access_keys(const std::vector<std::string>& keys) {
+    std::vector<std::string> hashes(keys.size());
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i].empty()) {
+            todo.push_back(i);
+        }
+    }
+    const std::size_t workers =
+        std::min<std::size_t>(todo.size(), std::max(1U, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) {
+        threads.emplace_back([&, w] {
+            for (std::size_t j = w; j < todo.size(); j += workers) {
+                hashes[todo[j]] = auth::hash_access_key(keys[todo[j]]);
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    return hashes;
+}
+
+Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request) {
+    const std::string name = trim(request.name);
+    if (name.empty() || name.size() > domain::limits::kMaxNameBytes) {
+        return fail(ImportError{"bad_event_name",
+                                "the event name must be 1 to " +
+                                    std::to_string(domain::limits::kMaxNameBytes) + " bytes long"});
+    }
+    const auto base_url = normalize_base_url(request.base_url);
+    if (!base_url) {
+        return fail(ImportError{"bad_base_url",
+                                "--base-url must be an absolute http:// or "
+                                "https:// URL without query or fragment, got '" +
+                                    request.base_url + "'"});
+    }
+    const std::array<std::pair<const std::filesystem::path*, Role>, 3> inputs{{
+        {&request.rosters.attendees, Role::attendee},
+        {&request.rosters.moderators, Role::moderator},
+        {&request.rosters.talent, Role::talent},
+    }};
+    std::vector<Roster> rosters;
+    for (const auto& [path, role] : inputs) {
+        auto roster = load_roster_file(*path);
+        if (!roster) {
+            return fail(from_csv(roster.error()));
+        }
+        if (auto error = check_reserved_columns(*roster)) {
+            return fail(std::move(*error));
+        }
+        rosters.push_back(std::move(roster).value());
+    }
+
+    PreparedEvent out;
+    out.event.id = auth::event_id_for(name);
+    out.event.name = name;
+    out.event.is_public = request.is_public;
+    out.event.created_at_ms = request.now_ms;
+    out.event.base_url = *base_url;
+    std::size_t total = 0;
+    for (const auto& r : rosters) {
+        total += r.entries.size();
+    }
+    out.participants.reserve(total);
+    out.access_keys.reserve(total);
+    for (std::size_t i = 0; i < rosters.size(); ++i) {
+        append_people(out, rosters[i], inputs[i].second);
+    }
+    const std::vector<std::string> hashes = hash_access_keys(out.access_keys);
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        out.participants[i].access_key_hash = hashes[i];
+    }
+    return out;
+}
+
+Result<PublishedEvent, ImportError> publish_event(store::Store& store,
+                                                  const PreparedEvent& prepared,
+                                                  const std::filesystem::path& out_dir) {
+    const auto files =
+        render_event_files(prepared.event, prepared.participants, prepared.access_keys);
+    auto published = write_outputs(files, out_dir, [&]() -> std::optional<ImportError> {
+        try {
+            store.create_event(prepared.event, prepared.participants);
+        } catch (const store::StoreError& e) {
+            if (e.code() == store::StoreErrorCode::conflict) {
+                return ImportError{"event_exists", e.what()};
+            }
+            return ImportError{"store_failed", e.what()};
+        }
+        return std::nullopt;
+    });
+    if (published) {
+        published->issued_keys = keys_by_id(prepared.participants, prepared.access_keys);
+    }
+    return published;
+}
+
+Result<PublishedEvent, ImportError> export_event(store::Store& store,
+                                                 const ExportRequest& request) {
+    const auto event = store.find_event(request.event_id);
+    if (!event) {
+        return fail(ImportError{"unknown_event", "no event '" + request.event_id + "'"});
+    }
+    std::vector<Participant> participants = store.participants(event->id);
+    std::vector<std::string> keys;
+    std::vector<store::AccessKeyHashUpdate> updates;
+    if (request.rotate_keys) {
+        keys.resize(participants.size());
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            if (domain::role_needs_access_key(participants[i].role)) {
+                keys[i] = auth::generate_access_key();
+            }
+        }
+        const std::vector<std::string> hashes = hash_access_keys(keys);
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            if (!keys[i].empty()) {
+                updates.push_back({participants[i].id, hashes[i]});
+            }
+        }
+    }
+    const auto files = render_event_files(*event, participants, keys);
+    auto published = write_outputs(files, request.out_dir, [&]() -> std::optional<ImportError> {
+        if (!request.rotate_keys) {
+            return std::nullopt;
+        }
+        domain::AuditEntry audit;
+        audit.event_id = event->id;
+        audit.at_ms = request.now_ms;
+        audit.actor_id = "admin";
+        audit.action = "access_keys_rotated";
+        audit.detail = std::to_string(updates.size()) + " keys";
+        try {
+            store.replace_access_key_hashes(event->id, updates, audit);
+            // A rotated key must also end the sessions opened with the old one.
+            for (const auto& update : updates) {
+                store.bump_session_version(event->id, update.participant_id);
+            }
+        } catch (const store::StoreError& e) {
+            return ImportError{"store_failed", e.what()};
+        }
+        return std::nullopt;
+    });
+    if (published) {
+        published->issued_keys = keys_by_id(participants, keys);
+    }
+    return published;
+}
+
+}  // namespace onstage::importer
