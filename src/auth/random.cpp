@@ -27,9 +27,11 @@ void random_bytes(std::span<std::uint8_t> out) {
     randombytes_buf(out.data(), out.size());
 }
 
-std::string uuid_v4() {
-    std::array<std::uint8_t, 16> b{};
-    random_bytes(b);
+namespace {
+
+constexpr std::size_t kUuidBytes = 16;
+
+std::string format_uuid_v4(std::span<std::uint8_t, kUuidBytes> b) {
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0FU) | 0x40U);  // version 4
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3FU) | 0x80U);  // RFC 4122 variant
     static constexpr std::string_view kHex = "0123456789abcdef";
@@ -45,13 +47,37 @@ std::string uuid_v4() {
     return out;
 }
 
+}  // namespace
+
+std::string uuid_v4() {
+    std::array<std::uint8_t, kUuidBytes> b{};
+    random_bytes(b);
+    return format_uuid_v4(b);
+}
+
+std::vector<std::string> uuid_v4_batch(std::size_t count) {
+    std::array<std::uint8_t, randombytes_SEEDBYTES> seed{};
+    random_bytes(seed);
+    std::vector<std::uint8_t> bytes(count * kUuidBytes);
+    randombytes_buf_deterministic(bytes.data(), bytes.size(), seed.data());
+    sodium_memzero(seed.data(), seed.size());
+    std::vector<std::string> ids;
+    ids.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        ids.push_back(format_uuid_v4(
+            std::span<std::uint8_t, kUuidBytes>(bytes.data() + i * kUuidBytes, kUuidBytes)));
+    }
+    return ids;
+}
+
 std::string random_base32(std::size_t chars) {
-    ensure_sodium();
+    std::vector<std::uint8_t> bytes(chars);
+    random_bytes(bytes);
     std::string out;
     out.reserve(chars);
-    for (std::size_t i = 0; i < chars; ++i) {
-        // randombytes_uniform avoids modulo bias.
-        out.push_back(kBase32[randombytes_uniform(static_cast<std::uint32_t>(kBase32.size()))]);
+    for (std::uint8_t b : bytes) {
+        // 32 divides 256, so the low five bits of a uniform byte are uniform: no modulo bias.
+        out.push_back(kBase32[b & 0x1FU]);
     }
     return out;
 }

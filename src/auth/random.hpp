@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace onstage::auth {
 
@@ -16,6 +17,11 @@ void random_bytes(std::span<std::uint8_t> out);
 
 // A random (version 4, RFC 4122) UUID in lower-case canonical form.
 std::string uuid_v4();
+
+// `count` UUIDv4s from one 256-bit seed expanded with ChaCha20 (libsodium's
+// randombytes_buf_deterministic): as unpredictable as uuid_v4(), but one system call for a
+// whole roster instead of one per person.
+std::vector<std::string> uuid_v4_batch(std::size_t count);
 
 // `chars` characters of lower-case Crockford base32 (no i, l, o, u): 5 bits each.
 std::string random_base32(std::size_t chars);

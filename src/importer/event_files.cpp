@@ -12,18 +12,6 @@ namespace {
 using domain::Participant;
 using domain::Role;
 
-std::string_view file_suffix(Role role) {
-    switch (role) {
-    case Role::attendee:
-        return "_attendees.json";
-    case Role::moderator:
-        return "_moderators.json";
-    case Role::talent:
-        return "_talents.json";
-    }
-    return "_attendees.json";
-}
-
 const std::string* find_extra(const Participant& p, const std::string& column) {
     for (const auto& field : p.extra) {
         if (field.name == column) {
@@ -50,7 +38,9 @@ void append_person_json(std::string& out, const domain::Event& event, const Part
     append_member(out, "eventId", event.id);
     append_member(out, "attendeeId", p.id);
     append_member(out, "role", domain::to_string(p.role));
-    append_member(out, "access_url", access_url(event.base_url, p.role, event.id, p.id));
+    out += ", \"access_url\": \"";
+    append_access_url(out, event.base_url, p.role, event.id, p.id);  // nothing to escape in it
+    out += '"';
     if (domain::role_needs_access_key(p.role)) {
         if (key != nullptr) {
             append_member(out, "access_key", *key);
@@ -72,7 +62,7 @@ void append_person_csv(std::string& out, const domain::Event& event, const Parti
         append_csv_field(out, value);
         out += ',';
     }
-    append_csv_field(out, access_url(event.base_url, p.role, event.id, p.id));
+    append_access_url(out, event.base_url, p.role, event.id, p.id);  // never needs quoting
     out += ',';
     append_csv_field(out, key != nullptr ? std::string_view(*key) : std::string_view{});
     for (const auto& column : columns) {
@@ -101,44 +91,59 @@ std::vector<std::string> extra_columns_of(std::span<const Participant> participa
     return columns;
 }
 
-std::vector<RenderedFile> render_event_files(const domain::Event& event,
-                                             std::span<const Participant> participants,
-                                             std::span<const std::string> access_keys) {
+std::string event_file_name(const domain::Event& event, EventFile file) {
+    switch (file) {
+    case EventFile::attendees:
+        return event.id + "_attendees.json";
+    case EventFile::moderators:
+        return event.id + "_moderators.json";
+    case EventFile::talents:
+        return event.id + "_talents.json";
+    case EventFile::links:
+        return event.id + "_links.csv";
+    }
+    return event.id + "_links.csv";
+}
+
+void render_event_file(EventFile file, const domain::Event& event,
+                       std::span<const Participant> participants,
+                       std::span<const std::string> access_keys, TextSink& out) {
     auto key_of = [&](std::size_t i) -> const std::string* {
         if (access_keys.empty() || !domain::role_needs_access_key(participants[i].role)) {
             return nullptr;
         }
         return &access_keys[i];
     };
-    std::vector<RenderedFile> files;
-    for (Role role : {Role::attendee, Role::moderator, Role::talent}) {
-        RenderedFile file{event.id + std::string(file_suffix(role)), "["};
-        bool first = true;
-        for (std::size_t i = 0; i < participants.size(); ++i) {
-            if (participants[i].role != role) {
-                continue;
-            }
-            file.contents += first ? "\n" : ",\n";
-            first = false;
-            append_person_json(file.contents, event, participants[i], key_of(i));
+    std::string& text = out.text();
+    if (file == EventFile::links) {
+        const std::vector<std::string> columns = extra_columns_of(participants, std::nullopt);
+        text += "role,full_name,email,eventId,attendeeId,access_url,access_key";
+        for (const auto& column : columns) {
+            text += ',';
+            append_csv_field(text, column);
         }
-        file.contents += first ? "]\n" : "\n]\n";
-        files.push_back(std::move(file));
+        text += "\r\n";
+        for (std::size_t i = 0; i < participants.size(); ++i) {
+            append_person_csv(text, event, participants[i], key_of(i), columns);
+            out.record_done();
+        }
+        return;
     }
-
-    const std::vector<std::string> columns = extra_columns_of(participants, std::nullopt);
-    RenderedFile links{event.id + "_links.csv",
-                       "role,full_name,email,eventId,attendeeId,access_url,access_key"};
-    for (const auto& column : columns) {
-        links.contents += ',';
-        append_csv_field(links.contents, column);
-    }
-    links.contents += "\r\n";
+    const Role role = file == EventFile::attendees    ? Role::attendee
+                      : file == EventFile::moderators ? Role::moderator
+                                                      : Role::talent;
+    text += '[';
+    bool first = true;
     for (std::size_t i = 0; i < participants.size(); ++i) {
-        append_person_csv(links.contents, event, participants[i], key_of(i), columns);
+        if (participants[i].role != role) {
+            continue;
+        }
+        text += first ? "\n" : ",\n";
+        first = false;
+        append_person_json(text, event, participants[i], key_of(i));
+        out.record_done();
     }
-    files.push_back(std::move(links));
-    return files;
+    text += first ? "]\n" : "\n]\n";
 }
 
 }  // namespace onstage::importer

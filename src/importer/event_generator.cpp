@@ -1,6 +1,8 @@
 #include "importer/event_generator.hpp"
 
 #include <algorithm>
+#include <future>
+#include <span>
 #include <thread>
 
 #include "auth/access_key.hpp"
@@ -50,10 +52,11 @@ std::optional<ImportError> check_reserved_columns(const Roster& roster) {
 }
 
 void append_people(PreparedEvent& out, const Roster& roster, Role role) {
+    std::vector<std::string> ids = auth::uuid_v4_batch(roster.entries.size());
     std::int64_t position = 0;
     for (const auto& entry : roster.entries) {
         Participant p;
-        p.id = auth::uuid_v4();
+        p.id = std::move(ids[static_cast<std::size_t>(position)]);
         p.event_id = out.event.id;
         p.role = role;
         p.full_name = entry.full_name;
@@ -89,15 +92,20 @@ std::unordered_map<std::string, std::string> keys_by_id(std::span<const Particip
     return out;
 }
 
-// Stages every file, lets `persist` write to the store, then moves the files into place.
+// Streams every file of the event into the staging area, lets `persist` write to the store,
+// then moves the files into place.
 template <typename Persist>
-Result<PublishedEvent, ImportError> write_outputs(const std::vector<RenderedFile>& files,
+Result<PublishedEvent, ImportError> write_outputs(const domain::Event& event,
+                                                  std::span<const Participant> participants,
+                                                  std::span<const std::string> keys,
                                                   const std::filesystem::path& out_dir,
                                                   Persist&& persist) {
     StagedFiles staged(out_dir);
     try {
-        for (const auto& file : files) {
-            staged.stage(file.name, file.contents);
+        for (EventFile file : kEventFiles) {
+            staged.stage(event_file_name(event, file), [&](TextSink& sink) {
+                render_event_file(file, event, participants, keys, sink);
+            });
         }
     } catch (const std::exception& e) {
         return fail(ImportError{"output_unwritable", e.what()});
@@ -110,7 +118,41 @@ Result<PublishedEvent, ImportError> write_outputs(const std::vector<RenderedFile
     } catch (const std::exception& e) {
         return fail(ImportError{"output_unwritable", e.what()});
     }
-    return PublishedEvent{staged.paths(), {}};
+    return PublishedEvent{staged.paths(), keys_by_id(participants, keys)};
+}
+
+// Argon2id is the slowest step of an import; it runs on worker threads while the files render.
+std::future<std::vector<std::string>> start_hashing(const std::vector<std::string>& keys) {
+    return std::async(std::launch::async, [&keys] { return hash_access_keys(keys); });
+}
+
+// Replaces the hashes in one transaction, then ends the sessions opened with the old keys.
+std::optional<ImportError> store_rotated_keys(store::Store& store, const domain::Event& event,
+                                              std::span<const Participant> participants,
+                                              std::span<const std::string> keys,
+                                              const std::vector<std::string>& hashes,
+                                              domain::TimeMs now_ms) {
+    std::vector<store::AccessKeyHashUpdate> updates;
+    for (std::size_t i = 0; i < participants.size(); ++i) {
+        if (!keys[i].empty()) {
+            updates.push_back({participants[i].id, hashes[i]});
+        }
+    }
+    domain::AuditEntry audit;
+    audit.event_id = event.id;
+    audit.at_ms = now_ms;
+    audit.actor_id = "admin";
+    audit.action = "access_keys_rotated";
+    audit.detail = std::to_string(updates.size()) + " keys";
+    try {
+        store.replace_access_key_hashes(event.id, updates, audit);
+        for (const auto& update : updates) {
+            store.bump_session_version(event.id, update.participant_id);
+        }
+    } catch (const store::StoreError& e) {
+        return ImportError{"store_failed", e.what()};
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -186,33 +228,28 @@ Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& reque
     for (std::size_t i = 0; i < rosters.size(); ++i) {
         append_people(out, rosters[i], inputs[i].second);
     }
-    const std::vector<std::string> hashes = hash_access_keys(out.access_keys);
-    for (std::size_t i = 0; i < hashes.size(); ++i) {
-        out.participants[i].access_key_hash = hashes[i];
-    }
     return out;
 }
 
-Result<PublishedEvent, ImportError> publish_event(store::Store& store,
-                                                  const PreparedEvent& prepared,
+Result<PublishedEvent, ImportError> publish_event(store::Store& store, PreparedEvent& prepared,
                                                   const std::filesystem::path& out_dir) {
-    const auto files =
-        render_event_files(prepared.event, prepared.participants, prepared.access_keys);
-    auto published = write_outputs(files, out_dir, [&]() -> std::optional<ImportError> {
-        try {
-            store.create_event(prepared.event, prepared.participants);
-        } catch (const store::StoreError& e) {
-            if (e.code() == store::StoreErrorCode::conflict) {
-                return ImportError{"event_exists", e.what()};
-            }
-            return ImportError{"store_failed", e.what()};
-        }
-        return std::nullopt;
-    });
-    if (published) {
-        published->issued_keys = keys_by_id(prepared.participants, prepared.access_keys);
-    }
-    return published;
+    auto hashing = start_hashing(prepared.access_keys);
+    return write_outputs(prepared.event, prepared.participants, prepared.access_keys, out_dir,
+                         [&]() -> std::optional<ImportError> {
+                             const std::vector<std::string> hashes = hashing.get();
+                             for (std::size_t i = 0; i < hashes.size(); ++i) {
+                                 prepared.participants[i].access_key_hash = hashes[i];
+                             }
+                             try {
+                                 store.create_event(prepared.event, prepared.participants);
+                             } catch (const store::StoreError& e) {
+                                 if (e.code() == store::StoreErrorCode::conflict) {
+                                     return ImportError{"event_exists", e.what()};
+                                 }
+                                 return ImportError{"store_failed", e.what()};
+                             }
+                             return std::nullopt;
+                         });
 }
 
 Result<PublishedEvent, ImportError> export_event(store::Store& store,
@@ -221,9 +258,8 @@ Result<PublishedEvent, ImportError> export_event(store::Store& store,
     if (!event) {
         return fail(ImportError{"unknown_event", "no event '" + request.event_id + "'"});
     }
-    std::vector<Participant> participants = store.participants(event->id);
+    const std::vector<Participant> participants = store.participants(event->id);
     std::vector<std::string> keys;
-    std::vector<store::AccessKeyHashUpdate> updates;
     if (request.rotate_keys) {
         keys.resize(participants.size());
         for (std::size_t i = 0; i < participants.size(); ++i) {
@@ -231,39 +267,16 @@ Result<PublishedEvent, ImportError> export_event(store::Store& store,
                 keys[i] = auth::generate_access_key();
             }
         }
-        const std::vector<std::string> hashes = hash_access_keys(keys);
-        for (std::size_t i = 0; i < participants.size(); ++i) {
-            if (!keys[i].empty()) {
-                updates.push_back({participants[i].id, hashes[i]});
-            }
-        }
     }
-    const auto files = render_event_files(*event, participants, keys);
-    auto published = write_outputs(files, request.out_dir, [&]() -> std::optional<ImportError> {
-        if (!request.rotate_keys) {
-            return std::nullopt;
-        }
-        domain::AuditEntry audit;
-        audit.event_id = event->id;
-        audit.at_ms = request.now_ms;
-        audit.actor_id = "admin";
-        audit.action = "access_keys_rotated";
-        audit.detail = std::to_string(updates.size()) + " keys";
-        try {
-            store.replace_access_key_hashes(event->id, updates, audit);
-            // A rotated key must also end the sessions opened with the old one.
-            for (const auto& update : updates) {
-                store.bump_session_version(event->id, update.participant_id);
-            }
-        } catch (const store::StoreError& e) {
-            return ImportError{"store_failed", e.what()};
-        }
-        return std::nullopt;
-    });
-    if (published) {
-        published->issued_keys = keys_by_id(participants, keys);
-    }
-    return published;
+    auto hashing = start_hashing(keys);
+    return write_outputs(*event, participants, keys, request.out_dir,
+                         [&]() -> std::optional<ImportError> {
+                             if (!request.rotate_keys) {
+                                 return std::nullopt;
+                             }
+                             return store_rotated_keys(store, *event, participants, keys,
+                                                       hashing.get(), request.now_ms);
+                         });
 }
 
 }  // namespace onstage::importer

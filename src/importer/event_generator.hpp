@@ -41,11 +41,12 @@ struct CreateEventRequest {
 // Everything generated, held in memory until published.
 struct PreparedEvent {
     domain::Event event;
-    std::vector<domain::Participant> participants;  // attendees, then moderators, then talent
-    std::vector<std::string> access_keys;           // aligned with participants; "" for attendees
+    // Attendees, then moderators, then talent; publish_event fills in access_key_hash.
+    std::vector<domain::Participant> participants;
+    std::vector<std::string> access_keys;  // aligned with participants; "" for attendees
 };
 
-// Reads and checks the rosters, draws ids and keys, hashes keys. Writes nothing.
+// Reads and checks the rosters, draws ids and keys. Writes nothing.
 // Errors: bad_event_name, bad_base_url, csv_* (see importer/roster.hpp), csv_reserved_column.
 Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request);
 
@@ -55,11 +56,10 @@ struct PublishedEvent {
     std::unordered_map<std::string, std::string> issued_keys;
 };
 
-// Stages the four output files in `out_dir`, stores the event in one transaction, then moves
-// the files into place. On any failure neither the files nor the event remain.
-// Errors: output_unwritable, event_exists, store_failed.
-Result<PublishedEvent, ImportError> publish_event(store::Store& store,
-                                                  const PreparedEvent& prepared,
+// Hashes the keys (on worker threads, while the four output files are staged in `out_dir`),
+// stores the event in one transaction, then moves the files into place. On any failure neither
+// the files nor the event remain. Errors: output_unwritable, event_exists, store_failed.
+Result<PublishedEvent, ImportError> publish_event(store::Store& store, PreparedEvent& prepared,
                                                   const std::filesystem::path& out_dir);
 
 struct ExportRequest {

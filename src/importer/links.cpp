@@ -20,16 +20,22 @@ std::optional<std::string> normalize_base_url(std::string_view base_url) {
     return std::string(base_url);
 }
 
+void append_access_url(std::string& out, std::string_view base, domain::Role role,
+                       std::string_view event_id, std::string_view participant_id) {
+    // Event ids are [a-z0-9-] and participant ids are UUIDs: nothing to percent-encode.
+    out += base;
+    out += '/';
+    out += domain::to_string(role);
+    out += "?e=";
+    out += event_id;
+    out += "&p=";
+    out += participant_id;
+}
+
 std::string access_url(std::string_view base, domain::Role role, std::string_view event_id,
                        std::string_view participant_id) {
-    // Event ids are [a-z0-9-] and participant ids are UUIDs: nothing to percent-encode.
-    std::string url(base);
-    url += '/';
-    url += domain::to_string(role);
-    url += "?e=";
-    url += event_id;
-    url += "&p=";
-    url += participant_id;
+    std::string url;
+    append_access_url(url, base, role, event_id, participant_id);
     return url;
 }
 

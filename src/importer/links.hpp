@@ -17,6 +17,9 @@ std::optional<std::string> normalize_base_url(std::string_view base_url);
 // not end up in browser history, proxies or server logs.
 std::string access_url(std::string_view base, domain::Role role, std::string_view event_id,
                        std::string_view participant_id);
+// The same, appended to `out` (no allocation of its own; for 100k-row files).
+void append_access_url(std::string& out, std::string_view base, domain::Role role,
+                       std::string_view event_id, std::string_view participant_id);
 // Watch-only page of a public event.
 std::string viewer_url(std::string_view base, std::string_view event_id);
 // The composed broadcast, for players and CDNs.

@@ -74,28 +74,49 @@ namespace {
                              std::error_code(err, std::generic_category()).message());
 }
 
-void write_all_and_sync(const fs::path& path, std::string_view contents) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        throw_io("cannot create", path, errno);
-    }
-    std::size_t done = 0;
-    while (done < contents.size()) {
-        const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
+// An open file that closes itself; write errors throw with the path.
+class OutputFile {
+public:
+    explicit OutputFile(fs::path path) : path_(std::move(path)) {
+        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            throw_io("cannot create", path_, errno);
         }
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw_io("cannot write", path, err);
+    }
+    ~OutputFile() {
+        if (fd_ >= 0) {
+            ::close(fd_);
         }
-        done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        throw_io("cannot flush", path, errno);
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    void write(std::string_view data) {
+        while (!data.empty()) {
+            const ssize_t n = ::write(fd_, data.data(), data.size());
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                throw_io("cannot write", path_, errno);
+            }
+            data.remove_prefix(static_cast<std::size_t>(n));
+        }
     }
-}
+    void sync_and_close() {
+        const int rc = ::fsync(fd_);
+        const int err = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (rc != 0) {
+            throw_io("cannot flush", path_, err);
+        }
+    }
+
+private:
+    fs::path path_;
+    int fd_ = -1;
+};
 
 void sync_dir(const fs::path& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -122,7 +143,7 @@ StagedFiles::~StagedFiles() {
     }
 }
 
-void StagedFiles::stage(const std::string& name, std::string_view contents) {
+void StagedFiles::stage(const std::string& name, const std::function<void(TextSink&)>& render) {
     std::error_code ec;
     if (entries_.empty() && !fs::exists(dir_, ec)) {
         created_dir_ = true;
@@ -133,7 +154,15 @@ void StagedFiles::stage(const std::string& name, std::string_view contents) {
     }
     Entry entry{dir_ / ("." + name + ".tmp-" + auth::random_base32(8)), dir_ / name};
     entries_.push_back(entry);  // before writing, so a half-written temp file is removed too
-    write_all_and_sync(entry.temp, contents);
+    OutputFile file(entry.temp);
+    TextSink sink([&file](std::string_view data) { file.write(data); });
+    render(sink);
+    sink.finish();
+    file.sync_and_close();
+}
+
+void StagedFiles::stage(const std::string& name, std::string_view contents) {
+    stage(name, [contents](TextSink& sink) { sink.text().append(contents); });
 }
 
 void StagedFiles::commit() {

@@ -24,6 +24,20 @@ TEST(UuidV4, TenThousandAreDistinct) {
     EXPECT_EQ(seen.size(), 10'000U);
 }
 
+TEST(UuidV4Batch, GivesDistinctWellFormedIdsAndDiffersBetweenBatches) {
+    const std::regex form("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    const auto first = uuid_v4_batch(5000);
+    const auto second = uuid_v4_batch(5000);
+    ASSERT_EQ(first.size(), 5000U);
+    std::set<std::string> seen(first.begin(), first.end());
+    seen.insert(second.begin(), second.end());
+    EXPECT_EQ(seen.size(), 10'000U) << "a fresh seed per batch";
+    for (const auto& id : first) {
+        ASSERT_TRUE(std::regex_match(id, form)) << id;
+    }
+    EXPECT_TRUE(uuid_v4_batch(0).empty());
+}
+
 TEST(RandomBase32, UsesOnlyTheCrockfordAlphabet) {
     const std::string s = random_base32(4000);
     ASSERT_EQ(s.size(), 4000U);
