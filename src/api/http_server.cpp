@@ -1,84 +1,136 @@
 #include "api/http_server.hpp"
 
-// Boost 1.74's Asio coroutine headers use std::exchange without including <utility> (GCC 12).
-#include <utility>
+#include "api/async.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <chrono>
+#include <thread>
 
 #include "api/placeholder_page.hpp"
+#include "api/rest_api.hpp"
+#include "api/server_context.hpp"
+#include "api/ws_session.hpp"
+#include "auth/signing_keyring.hpp"
 
 namespace onstage::api {
 namespace {
 
-namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr std::size_t kMaxHeaderBytes = std::size_t{8} * 1024;
-constexpr std::uint64_t kMaxBodyBytes = std::uint64_t{64} * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
 
-http::response<http::string_body> make_response(const http::request<http::string_body>& req,
-                                                http::status status, std::string_view content_type,
-                                                std::string body) {
-    http::response<http::string_body> res{status, req.version()};
-    res.set(http::field::server, "onstage");
+HttpResponse text_response(const HttpRequest& req, http::status status,
+                           std::string_view content_type, std::string body) {
+    HttpResponse res = json_response(req, status, std::move(body));
     res.set(http::field::content_type,
             beast::string_view(content_type.data(), content_type.size()));
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
-    if (req.method() == http::verb::head) {
-        res.body().clear();  // Content-Length stays that of the GET response
-    }
     return res;
 }
 
-http::response<http::string_body> route(const http::request<http::string_body>& req) {
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        auto res = make_response(req, http::status::method_not_allowed, "application/json",
-                                 R"({"error":{"code":"method_not_allowed"}})");
-        res.set(http::field::allow, "GET, HEAD");
-        return res;
+// The event id from `?e=` of /api/v1/live (ids are [a-z0-9-]: no decoding needed).
+std::string event_param(std::string_view target) {
+    const auto q = target.find('?');
+    if (q == std::string_view::npos) {
+        return {};
     }
-    const std::string_view target(req.target().data(), req.target().size());
-    const std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/healthz") {
-        return make_response(req, http::status::ok, "application/json", R"({"status":"ok"})");
+    std::string_view query = target.substr(q + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (pair.starts_with("e=")) {
+            return std::string(pair.substr(2));
+        }
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
-    if (const auto page = placeholder_page(path)) {
-        return make_response(req, http::status::ok, "text/html; charset=utf-8", *page);
-    }
-    return make_response(req, http::status::not_found, "application/json",
-                         R"({"error":{"code":"not_found"}})");
+    return {};
 }
 
-asio::awaitable<void> session(tcp::socket socket) {
+asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
+                                    const std::string& client) {
+    const std::string_view target(req.target().data(), req.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/api/v1/login") {
+        if (req.method() != http::verb::post) {
+            co_return error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                                     "Use POST.");
+        }
+        co_return co_await handle_login(ctx, req, client);
+    }
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        auto res =
+            error_response(req, http::status::method_not_allowed, "method_not_allowed", "Use GET.");
+        res.set(http::field::allow, "GET, HEAD");
+        co_return res;
+    }
+    if (path == "/healthz") {
+        co_return json_response(req, http::status::ok, R"({"status":"ok"})");
+    }
+    if (path == "/readyz") {
+        if (ctx.draining) {
+            co_return error_response(req, http::status::service_unavailable, "draining",
+                                     "The server is shutting down.");
+        }
+        co_return json_response(req, http::status::ok, R"({"status":"ready"})");
+    }
+    if (path == "/metrics") {
+        co_return text_response(req, http::status::ok, "text/plain; version=0.0.4",
+                                ctx.metrics.render());
+    }
+    if (const auto page = placeholder_page(path)) {
+        co_return text_response(req, http::status::ok, "text/html; charset=utf-8", *page);
+    }
+    co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
+}
+
+asio::awaitable<void> http_session(ServerContext& ctx, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    beast::error_code ec;
+    const auto remote = stream.socket().remote_endpoint(ec);
+    const std::string client = ec ? "unknown" : remote.address().to_string();
     try {
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.header_limit(kMaxHeaderBytes);
-            parser.body_limit(kMaxBodyBytes);
+            parser.body_limit(ctx.limits.max_http_body_bytes);
             stream.expires_after(kIdleTimeout);
             co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
-            const auto& req = parser.get();
-            auto res = route(req);
-            const bool keep_alive = res.keep_alive();
+            HttpRequest req = parser.release();
+            if (beast::websocket::is_upgrade(req)) {
+                const std::string_view target(req.target().data(), req.target().size());
+                if (target.substr(0, target.find('?')) != "/api/v1/live") {
+                    co_await http::async_write(
+                        stream,
+                        error_response(req, http::status::not_found, "not_found",
+                                       "WebSockets live at /api/v1/live."),
+                        asio::use_awaitable);
+                    break;
+                }
+                auto session =
+                    std::make_shared<WsSession>(std::move(stream), ctx, event_param(target));
+                co_await session->run(std::move(req));
+                co_return;
+            }
+            HttpResponse res = co_await route(ctx, req, client);
+            if (req.method() == http::verb::head) {
+                res.body().clear();
+            }
+            const bool keep_alive = res.keep_alive() && !ctx.draining;
+            res.keep_alive(keep_alive);
             co_await http::async_write(stream, res, asio::use_awaitable);
             if (!keep_alive) {
                 break;
@@ -87,39 +139,36 @@ asio::awaitable<void> session(tcp::socket socket) {
     } catch (const boost::system::system_error& e) {
         // Clients closing, timing out or sending garbage end their own session, nothing else.
         if (e.code() != http::error::end_of_stream && e.code() != beast::error::timeout) {
-            spdlog::debug("http session ended: {}", e.code().message());
+            spdlog::debug("http session from {} ended: {}", client, e.code().message());
         }
     }
-    beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+asio::awaitable<void> accept_loop(ServerContext& ctx, tcp::acceptor& acceptor) {
     for (;;) {
         try {
-            tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
-            asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+            // Each connection gets its own strand: its handlers never run concurrently.
+            tcp::socket socket =
+                co_await acceptor.async_accept(asio::make_strand(ctx.ioc), asio::use_awaitable);
+            const auto ex = socket.get_executor();
+            asio::co_spawn(ex, http_session(ctx, std::move(socket)), asio::detached);
         } catch (const boost::system::system_error& e) {
             if (e.code() == asio::error::operation_aborted || !acceptor.is_open()) {
                 co_return;
             }
-            // e.g. EMFILE: keep serving the connections we have.
-            spdlog::warn("accept failed: {}", e.code().message());
+            spdlog::warn("accept failed: {}", e.code().message());  // e.g. EMFILE: keep going
         }
     }
 }
 
-}  // namespace
-
-int serve(const ServeOptions& options) {
-    asio::io_context ioc{1};
+bool open_acceptor(tcp::acceptor& acceptor, const ServeOptions& options) {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(options.bind_address, ec);
     if (ec) {
         spdlog::error("invalid bind address '{}': {}", options.bind_address, ec.message());
-        return 2;
+        return false;
     }
-    tcp::acceptor acceptor(ioc);
     const tcp::endpoint endpoint{address, options.port};
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) {
@@ -132,23 +181,76 @@ int serve(const ServeOptions& options) {
     if (ec) {
         spdlog::error("cannot listen on {}:{}: {}", options.bind_address, options.port,
                       ec.message());
+        return false;
+    }
+    return true;
+}
+
+// Stops accepting, asks every WebSocket to close with 1001 (going away: clients reconnect,
+// possibly to another node), waits for them up to kDrainTimeout, then stops the I/O threads.
+asio::awaitable<void> drain(ServerContext& ctx, tcp::acceptor& acceptor) {
+    ctx.draining = true;
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    for (const auto& session : ctx.sessions.all()) {
+        session->shut_down(protocol::kCloseGoingAway, "server shutting down");
+    }
+    asio::steady_timer tick(ctx.ioc);
+    const auto deadline = std::chrono::steady_clock::now() + kDrainTimeout;
+    while (!ctx.sessions.all().empty() && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(20));
+        co_await tick.async_wait(asio::use_awaitable);
+    }
+    ctx.ioc.stop();
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
+    const auto keys = auth::load_or_create_signing_keys(*store, now_ms());
+    const auth::TokenSigner signer(keys);
+    const int threads = options.io_threads > 0
+                            ? options.io_threads
+                            : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // Declared before the io_context: sessions still queued in it when it is destroyed report
+    // to these on their way out.
+    Metrics metrics;
+    SessionSet sessions;
+    asio::io_context ioc{threads};
+    StoreWorker store_worker(std::move(store));
+    asio::thread_pool crypto(1);
+    const ServerLimits limits;
+    EventRegistry events(ioc, store_worker, limits.invite_timeout_ms);
+    LoginThrottle logins;
+    ServerContext ctx{ioc, store_worker, signer, events, logins, crypto, metrics, sessions, limits};
+
+    tcp::acceptor acceptor(ioc);
+    if (!open_acceptor(acceptor, options)) {
         return 1;
     }
     const auto bound = acceptor.local_endpoint();
+    spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
     if (options.on_listening) {
         options.on_listening(bound.address().to_string(), bound.port());
     }
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
-        spdlog::info("signal {} received: stopping", sig);
-        // Nothing here holds state that needs flushing yet: plain HTTP responses are small and
-        // synchronous. The realtime API will add a drain (close WebSockets with 1001) here.
-        acceptor.close();
-        ioc.stop();
+        spdlog::info("signal {} received: draining", sig);
+        asio::co_spawn(ioc, drain(ctx, acceptor), asio::detached);
     });
-    asio::co_spawn(ioc, accept_loop(acceptor), asio::detached);
+    asio::co_spawn(ioc, accept_loop(ctx, acceptor), asio::detached);
+
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) {
+        pool.emplace_back([&ioc] { ioc.run(); });
+    }
     ioc.run();
+    for (auto& t : pool) {
+        t.join();
+    }
+    crypto.join();
+    store_worker.flush();
     spdlog::info("stopped");
     return 0;
 }

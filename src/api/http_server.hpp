@@ -1,25 +1,29 @@
-// The HTTP front of `onstage serve` (Boost.Beast on one io_context thread). For now it answers
-// /healthz and serves a placeholder page for every app route; the realtime API and the web apps
-// are mounted here next.
+// `onstage serve`: HTTP/1.1 and the realtime WebSocket on one port (Boost.Beast), running on a
+// small pool of I/O threads, with one store thread and one crypto thread beside them.
 //
-// Threading: serve() runs the io_context on the calling thread until SIGINT/SIGTERM.
+// Threading: serve() blocks the calling thread until SIGINT/SIGTERM and a drain.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "store/store.hpp"
 
 namespace onstage::api {
 
 struct ServeOptions {
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 8080;  // 0 picks a free port; on_listening is told which
+    int io_threads = 0;         // 0: one per core
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };
 
-// Serves until SIGINT or SIGTERM, then stops and returns 0. Returns non-zero if the address
-// cannot be bound.
-int serve(const ServeOptions& options);
+// Serves until SIGINT or SIGTERM, then drains: stops accepting, closes every WebSocket with
+// 1001 (going away), lets the store finish what was queued, and returns 0. Returns non-zero if
+// the address cannot be bound.
+int serve(const ServeOptions& options, std::unique_ptr<store::Store> store);
 
 }  // namespace onstage::api

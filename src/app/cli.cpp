@@ -73,12 +73,12 @@ int dispatch(CLI::App& app, Flags& f) {
         return event_export(data_dir, f.export_request);
     }
     if (app.get_subcommand("serve")->parsed()) {
-        open_store(data_dir);  // fail early, and migrate, before accepting connections
+        auto store = open_store(data_dir);  // fails early, and migrates, before listening
         f.serve.on_listening = [](const std::string& address, std::uint16_t port) {
             fmt::print("onstage listening on http://{}:{}\n", address, port);
             std::fflush(stdout);
         };
-        return api::serve(f.serve);
+        return api::serve(f.serve, std::move(store));
     }
     DemoOptions demo{data_dir, f.samples_dir, f.serve};
     demo.serve.on_listening = [](const std::string& address, std::uint16_t port) {

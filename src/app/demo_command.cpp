@@ -84,7 +84,7 @@ int run_demo(const DemoOptions& options) {
     }
     fmt::print("  {:<9} {:<18} {}\n\n", "viewer", "(anyone)",
                importer::viewer_url(event->base_url, event->id));
-    return api::serve(options.serve);
+    return api::serve(options.serve, std::move(store));
 }
 
 }  // namespace onstage::app

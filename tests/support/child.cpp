@@ -96,7 +96,9 @@ std::optional<int> Child::stop(int sig, std::chrono::milliseconds timeout) {
     return std::nullopt;
 }
 
-HttpReply http_get(int port, const std::string& target, const std::string& method) {
+namespace {
+
+HttpReply http_exchange(int port, const std::string& request) {
     HttpReply reply;
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
@@ -108,8 +110,6 @@ HttpReply http_get(int port, const std::string& target, const std::string& metho
         close(fd);
         return reply;
     }
-    const std::string request =
-        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (write(fd, request.data(), request.size()) < 0) {
         close(fd);
         return reply;
@@ -128,6 +128,20 @@ HttpReply http_get(int port, const std::string& target, const std::string& metho
     reply.headers = raw.substr(0, split);
     reply.body = raw.substr(split + 4);
     return reply;
+}
+
+}  // namespace
+
+HttpReply http_get(int port, const std::string& target, const std::string& method) {
+    return http_exchange(
+        port, method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+HttpReply http_post(int port, const std::string& target, const std::string& json_body) {
+    return http_exchange(port, "POST " + target +
+                                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                   "Content-Type: application/json\r\nContent-Length: " +
+                                   std::to_string(json_body.size()) + "\r\n\r\n" + json_body);
 }
 
 int free_port() {

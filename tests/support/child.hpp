@@ -43,6 +43,8 @@ struct HttpReply {
     std::string body;
 };
 HttpReply http_get(int port, const std::string& target, const std::string& method = "GET");
+// POST with a JSON body.
+HttpReply http_post(int port, const std::string& target, const std::string& json_body);
 
 // A TCP port that was free a moment ago on 127.0.0.1.
 int free_port();

@@ -1,0 +1,412 @@
+#include "api/event_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+
+namespace onstage::api {
+namespace {
+
+using domain::Role;
+using domain::StageState;
+using protocol::CommandType;
+
+using protocol::kCloseKicked;
+
+Reply error_reply(const domain::Error& e) {
+    return Reply{std::string(domain::to_string(e.code)), e.message};
+}
+
+bool on_stage(StageState s) {
+    return s == StageState::holding || s == StageState::live || s == StageState::interviewing;
+}
+
+}  // namespace
+
+domain::TimeMs now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
+    asio::io_context& ioc, StoreWorker& store, std::string event_id,
+    domain::TimeMs invite_timeout_ms) {
+    struct Loaded {
+        std::optional<domain::Event> event;
+        std::vector<domain::Participant> participants;
+        std::vector<domain::AttendeeStatus> statuses;
+    };
+    auto read = [&event_id](store::Store& s) {
+        Loaded out;
+        out.event = s.find_event(event_id);
+        if (out.event) {
+            out.participants = s.participants(event_id);
+            out.statuses = s.attendee_statuses(event_id);
+        }
+        return out;
+    };
+    Loaded loaded = co_await store.run(std::move(read));
+    if (!loaded.event) {
+        co_return nullptr;
+    }
+    std::unordered_map<std::string, Person> people;
+    domain::ParticipantRoles roles;
+    people.reserve(loaded.participants.size());
+    roles.reserve(loaded.participants.size());
+    for (auto& p : loaded.participants) {
+        roles.emplace(p.id, p.role);
+        people.emplace(std::move(p.id), Person{std::move(p.full_name), p.role});
+    }
+    domain::Stage stage(loaded.event->id, std::move(roles), std::move(loaded.statuses),
+                        invite_timeout_ms);
+    auto runtime = std::make_shared<EventRuntime>(ioc, store, std::move(*loaded.event),
+                                                  std::move(people), std::move(stage));
+    asio::post(runtime->strand_, [runtime] { runtime->schedule_invite_expiry(); });
+    co_return runtime;
+}
+
+EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, domain::Event event,
+                           std::unordered_map<std::string, Person> people, domain::Stage stage)
+    : store_(store),
+      strand_(asio::make_strand(ioc)),
+      event_(std::move(event)),
+      people_(std::move(people)),
+      stage_(std::move(stage)),
+      // Microseconds since the epoch: above every seq an earlier run of this server gave out
+      // (unless it sent one participant over 1,000 events per millisecond of its life), and
+      // below 2^53, so browsers read it exactly.
+      hub_(event_.id, hub::limits::kResumeEvents, static_cast<std::uint64_t>(now_ms()) * 1000U),
+      invite_timer_(strand_) {}
+
+const Person* EventRuntime::person(std::string_view participant_id) const {
+    const auto it = people_.find(std::string(participant_id));
+    return it == people_.end() ? nullptr : &it->second;
+}
+
+protocol::NameOf EventRuntime::name_of() const {
+    return [this](std::string_view id) -> std::string_view {
+        const Person* p = person(id);
+        return p != nullptr ? std::string_view(p->name) : std::string_view();
+    };
+}
+
+asio::awaitable<AttachResult> EventRuntime::attach(Identity who, std::shared_ptr<Tab> tab,
+                                                   std::uint64_t since) {
+    co_return co_await asio::co_spawn(
+        strand_, attach_on_strand(std::move(who), std::move(tab), since), asio::use_awaitable);
+}
+
+asio::awaitable<void> EventRuntime::detach(Identity who, const Tab* tab) {
+    co_await asio::co_spawn(strand_, detach_on_strand(std::move(who), tab), asio::use_awaitable);
+}
+
+asio::awaitable<Reply> EventRuntime::handle(Identity who, protocol::Command command) {
+    co_return co_await asio::co_spawn(strand_, handle_on_strand(std::move(who), std::move(command)),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::shared_ptr<Tab> tab,
+                                                             std::uint64_t since) {
+    auto self = shared_from_this();
+    AttachResult result;
+    if (who.role == Role::attendee) {
+        const auto status = stage_.status(who.participant_id);
+        if (status && status->state == StageState::kicked) {
+            result.refused = Reply{"kicked", "You were removed from this event."};
+            co_return result;
+        }
+    }
+    const Person* me = person(who.participant_id);
+    ++tabs_connected_;
+    Online& online = online_[who.participant_id];
+    online.tab_refs.push_back(tab);
+    if (online.tabs++ == 0 && who.role != Role::attendee) {
+        // Announced before this tab joins the hub: its own first frames are welcome, then
+        // the replay or snapshot (which already shows it online).
+        const auto payload = hub::make_payload(protocol::encode_presence(
+            {who.participant_id, me != nullptr ? me->name : "", who.role, online.on_air}, true));
+        hub_.send_to_role(Role::moderator, payload);
+        hub_.send_to_role(Role::talent, payload);
+    }
+    result.welcome = protocol::encode_welcome(
+        protocol::ParticipantView{who.participant_id, me != nullptr ? me->name : "", who.role},
+        event_, hub_.stream_seq(who.participant_id));
+    auto missed = hub_.attach(who.participant_id, who.role, tab, since, now_ms());
+    if (since == 0 || !missed) {
+        result.frames = {
+            hub::Frame{hub_.stream_seq(who.participant_id), hub::make_payload(snapshot_for(who))}};
+    } else {
+        result.frames = std::move(*missed);
+    }
+    co_return result;
+}
+
+asio::awaitable<void> EventRuntime::detach_on_strand(Identity who, const Tab* tab) {
+    auto self = shared_from_this();
+    hub_.detach(who.participant_id, tab, now_ms());
+    const auto it = online_.find(who.participant_id);
+    if (it == online_.end()) {
+        co_return;
+    }
+    --tabs_connected_;
+    std::erase_if(it->second.tab_refs, [tab](const std::weak_ptr<Tab>& w) {
+        const auto t = w.lock();
+        return !t || t.get() == tab;
+    });
+    if (--it->second.tabs > 0) {
+        co_return;
+    }
+    const bool was_staff = who.role != Role::attendee;
+    const Person* me = person(who.participant_id);
+    online_.erase(it);
+    if (was_staff) {
+        // A dropped connection changes no stage state (DESIGN §3); it only shows as offline.
+        const auto payload = hub::make_payload(protocol::encode_presence(
+            {who.participant_id, me != nullptr ? me->name : "", who.role, false}, false));
+        hub_.send_to_role(Role::moderator, payload);
+        hub_.send_to_role(Role::talent, payload);
+    }
+}
+
+asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, protocol::Command command) {
+    auto self = shared_from_this();
+    switch (command.type) {
+    case CommandType::ping:
+        co_return Reply{};
+    case CommandType::set_on_air:
+        co_return set_on_air(who, command.on_air);
+    case CommandType::mute:
+    case CommandType::unmute:
+    case CommandType::video_off:
+    case CommandType::video_on:
+        co_return co_await moderate(who, command);
+    default:
+        break;
+    }
+    auto transition = run_stage_command(who, command);
+    if (!transition) {
+        co_return error_reply(transition.error());
+    }
+    co_return co_await apply(std::move(transition).value());
+}
+
+Result<domain::Transition, domain::Error> EventRuntime::run_stage_command(
+    const Identity& who, const protocol::Command& c) {
+    const std::string& me = who.participant_id;
+    // Attendee commands are about the attendee themself; moderators name the attendee.
+    const std::string& subject = who.role == Role::attendee ? me : c.attendee_id;
+    const domain::TimeMs now = now_ms();
+    switch (c.type) {
+    case CommandType::raise:
+        return stage_.raise(me, me, c.question, now);
+    case CommandType::edit_question:
+        return stage_.edit_question(me, me, c.question, now);
+    case CommandType::lower:
+        return stage_.lower(me, me, now);
+    case CommandType::accept:
+        return stage_.accept(me, me, now);
+    case CommandType::decline:
+        return stage_.decline(me, me, now);
+    case CommandType::end_interview:
+        return stage_.end_interview(me, subject, now);
+    case CommandType::claim:
+        return stage_.claim(me, subject, now);
+    case CommandType::release:
+        return stage_.release(me, subject, now);
+    case CommandType::dismiss:
+        return stage_.dismiss(me, subject, now);
+    case CommandType::invite:
+        return stage_.invite(me, subject, now);
+    case CommandType::cancel_invite:
+        return stage_.cancel_invite(me, subject, now);
+    case CommandType::approve:
+        return stage_.approve(me, subject, now);
+    case CommandType::reject:
+        return stage_.reject(me, subject, now);
+    case CommandType::promote:
+        return stage_.promote(me, subject, now);
+    case CommandType::demote:
+        return stage_.demote(me, subject, now);
+    case CommandType::remove:
+        return stage_.remove(me, subject, now);
+    case CommandType::kick:
+        return stage_.kick(me, subject, c.reason, now);
+    default:
+        return fail(domain::Error{domain::ErrorCode::invalid_state, "Not a stage command."});
+    }
+}
+
+asio::awaitable<Reply> EventRuntime::apply(domain::Transition transition) {
+    // Persist first (store thread, in command order), then tell people: nobody is ever told
+    // about a change that a crash could take back.
+    bool saved = true;
+    try {
+        auto save = [&](store::Store& s) {
+            s.apply_transition(event_.id, transition.changed, transition.audit);
+            for (const auto& id : transition.revoke_sessions) {
+                s.bump_session_version(event_.id, id);
+            }
+            return 0;
+        };
+        co_await store_.run(std::move(save));
+    } catch (const std::exception& e) {
+        spdlog::error("event={} persisting a transition failed: {}", event_.id, e.what());
+        saved = false;
+    }
+    if (!saved) {
+        // The Stage already moved on in memory; the store is the truth, so the next load of
+        // this event (a restart) returns to what was saved.
+        co_return Reply{"internal", "The change could not be saved; please try again."};
+    }
+    fan_out(transition);
+    schedule_invite_expiry();
+    co_return Reply{};
+}
+
+void EventRuntime::fan_out(const domain::Transition& t) {
+    const auto names = name_of();
+    for (const auto& status : t.changed) {
+        const auto payload = hub::make_payload(protocol::encode_status(status, names));
+        hub_.send_to_role(Role::moderator, payload);
+        hub_.send_to(status.attendee_id, payload);
+    }
+    for (const auto& notice : t.notices) {
+        hub_.send_to(notice.to, hub::make_payload(protocol::encode_notice(notice)));
+    }
+    for (const auto& id : t.revoke_sessions) {
+        const auto it = online_.find(id);
+        if (it == online_.end()) {
+            continue;
+        }
+        const auto payload = hub::make_payload(protocol::encode_revoked("kicked"));
+        for (const auto& weak : it->second.tab_refs) {
+            if (const auto tab = weak.lock()) {
+                tab->revoke(payload, kCloseKicked);
+            }
+        }
+    }
+}
+
+asio::awaitable<Reply> EventRuntime::moderate(const Identity& who, const protocol::Command& c) {
+    if (who.role != Role::moderator) {
+        co_return Reply{"forbidden", "Only moderators can do that."};
+    }
+    const Person* target = person(c.participant_id);
+    if (target == nullptr) {
+        co_return Reply{"unknown_participant", "There is no such participant in this event."};
+    }
+    if (target->role == Role::attendee) {
+        const auto status = stage_.status(c.participant_id);
+        if (!status || !on_stage(status->state)) {
+            co_return Reply{"not_on_stage",
+                            "Only people in an interview, in holding or live can be muted."};
+        }
+    }
+    const std::string kind(protocol::to_string(c.type));
+    domain::AuditEntry audit;
+    audit.event_id = event_.id;
+    audit.at_ms = now_ms();
+    audit.actor_id = who.participant_id;
+    audit.action = kind;
+    audit.subject_id = c.participant_id;
+    bool saved = true;
+    try {
+        auto save = [audit](store::Store& s) { return s.append_audit(audit); };
+        co_await store_.run(std::move(save));
+    } catch (const std::exception& e) {
+        spdlog::error("event={} audit append failed: {}", event_.id, e.what());
+        saved = false;
+    }
+    if (!saved) {
+        co_return Reply{"internal", "The request could not be saved; please try again."};
+    }
+    const Person* me = person(who.participant_id);
+    const auto payload = hub::make_payload(protocol::encode_moderation(
+        c.participant_id, kind, who.participant_id, me != nullptr ? me->name : ""));
+    hub_.send_to(c.participant_id, payload);
+    hub_.send_to_role(Role::moderator, payload);
+    co_return Reply{};
+}
+
+Reply EventRuntime::set_on_air(const Identity& who, bool on_air) {
+    if (who.role != Role::moderator) {
+        return Reply{"forbidden", "Only moderators can go on air."};
+    }
+    online_[who.participant_id].on_air = on_air;
+    const auto payload = hub::make_payload(protocol::encode_on_air(who.participant_id, on_air));
+    hub_.send_to_role(Role::moderator, payload);
+    hub_.send_to_role(Role::talent, payload);
+    return Reply{};
+}
+
+std::vector<protocol::OnlineView> EventRuntime::online_staff() const {
+    std::vector<protocol::OnlineView> out;
+    for (const auto& [id, online] : online_) {
+        const Person* p = person(id);
+        if (p != nullptr && p->role != Role::attendee && online.tabs > 0) {
+            out.push_back({id, p->name, p->role, online.on_air});
+        }
+    }
+    return out;
+}
+
+std::string EventRuntime::snapshot_for(const Identity& who) const {
+    std::optional<domain::AttendeeStatus> mine;
+    std::vector<domain::AttendeeStatus> attendees;
+    if (who.role == Role::attendee) {
+        mine = stage_.status(who.participant_id);
+    } else if (who.role == Role::moderator) {
+        // Everyone a moderator works with: the shared list and queues, invites and interviews,
+        // holding and live.
+        attendees = stage_.raised_hands();
+        for (const auto& [id, p] : people_) {
+            if (p.role == Role::moderator) {
+                if (auto s = stage_.interview_of(id)) {
+                    attendees.push_back(std::move(*s));
+                }
+            }
+        }
+        for (auto& s : stage_.holding()) {
+            attendees.push_back(std::move(s));
+        }
+        for (auto& s : stage_.live()) {
+            attendees.push_back(std::move(s));
+        }
+    } else {
+        attendees = stage_.live();  // talent sees who is on stage with them
+    }
+    return protocol::encode_snapshot(mine, attendees, online_staff(), name_of());
+}
+
+void EventRuntime::schedule_invite_expiry() {
+    const auto next = stage_.next_invite_expiry();
+    invite_timer_.cancel();
+    if (!next) {
+        return;
+    }
+    invite_timer_.expires_after(
+        std::chrono::milliseconds(std::max<domain::TimeMs>(0, *next - now_ms())));
+    invite_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        const auto self = weak.lock();
+        if (ec || !self) {
+            return;
+        }
+        asio::co_spawn(self->strand_, self->expire_invites(), asio::detached);
+    });
+}
+
+asio::awaitable<void> EventRuntime::expire_invites() {
+    auto self = shared_from_this();
+    domain::Transition t = stage_.expire_invites(now_ms());
+    if (t.changed.empty()) {
+        schedule_invite_expiry();
+        co_return;
+    }
+    co_await apply(std::move(t));
+}
+
+}  // namespace onstage::api

@@ -1,0 +1,120 @@
+// The live state of one event inside the server: the domain Stage, the hub that fans events out
+// to the event's tabs, who is online, and the invite-expiry timer. Every mutable member is used
+// only on the runtime's strand; the public coroutines hop onto it themselves, so callers on any
+// executor just co_await them. A command flows: decode (session) → Stage (strand) → store
+// (store thread, FIFO) → hub fan-out (strand) → ack to the caller. No other path changes state.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/protocol.hpp"
+#include "api/store_worker.hpp"
+#include "domain/stage.hpp"
+#include "hub/event_hub.hpp"
+
+namespace onstage::api {
+
+struct Person {
+    std::string name;
+    domain::Role role = domain::Role::attendee;
+};
+
+// Who is speaking on a connection, from their verified session token.
+struct Identity {
+    std::string participant_id;
+    domain::Role role = domain::Role::attendee;
+};
+
+// A connected tab as the runtime sees it: the hub delivers frames to it, and the runtime can
+// end it when its participant is kicked.
+class Tab : public hub::Listener {
+public:
+    // Sends `revoked_payload` as the last frame, then closes with `close_code`.
+    virtual void revoke(hub::Payload revoked_payload, std::uint16_t close_code) = 0;
+};
+
+// The reply to one command: ok, or an error with a stable code and a sentence.
+struct Reply {
+    std::string code;
+    std::string message;
+    bool ok() const { return code.empty(); }
+};
+
+struct AttachResult {
+    Reply refused;                   // set (e.g. "kicked") when the tab may not attach
+    std::string welcome;             // payload, sent without seq
+    std::vector<hub::Frame> frames;  // missed events, or one snapshot tagged with the stream seq
+};
+
+class EventRuntime : public std::enable_shared_from_this<EventRuntime> {
+public:
+    using Strand = asio::strand<asio::io_context::executor_type>;
+
+    // Loads the event, its people and their statuses; nullptr if there is no such event.
+    static asio::awaitable<std::shared_ptr<EventRuntime>> load(asio::io_context& ioc,
+                                                               StoreWorker& store,
+                                                               std::string event_id,
+                                                               domain::TimeMs invite_timeout_ms);
+
+    EventRuntime(asio::io_context& ioc, StoreWorker& store, domain::Event event,
+                 std::unordered_map<std::string, Person> people, domain::Stage stage);
+
+    // Immutable after load: safe from any thread.
+    const domain::Event& event() const { return event_; }
+    const Person* person(std::string_view participant_id) const;
+
+    asio::awaitable<AttachResult> attach(Identity who, std::shared_ptr<Tab> tab,
+                                         std::uint64_t since);
+    asio::awaitable<void> detach(Identity who, const Tab* tab);
+    asio::awaitable<Reply> handle(Identity who, protocol::Command command);
+
+    // Connected tabs (for metrics); approximate when read off the strand.
+    std::size_t connected_tabs() const { return tabs_connected_.load(); }
+
+private:
+    // Every *_on_strand coroutine runs on strand_ (spawned there by its public wrapper), so
+    // everything it resumes after a co_await also runs there.
+    asio::awaitable<AttachResult> attach_on_strand(Identity who, std::shared_ptr<Tab> tab,
+                                                   std::uint64_t since);
+    asio::awaitable<void> detach_on_strand(Identity who, const Tab* tab);
+    asio::awaitable<Reply> handle_on_strand(Identity who, protocol::Command command);
+
+    struct Online {
+        int tabs = 0;
+        bool on_air = false;  // moderators only
+        std::vector<std::weak_ptr<Tab>> tab_refs;
+    };
+
+    Result<domain::Transition, domain::Error> run_stage_command(const Identity& who,
+                                                                const protocol::Command& c);
+    asio::awaitable<Reply> apply(domain::Transition transition);
+    asio::awaitable<Reply> moderate(const Identity& who, const protocol::Command& c);
+    Reply set_on_air(const Identity& who, bool on_air);
+    void fan_out(const domain::Transition& transition);
+    std::string snapshot_for(const Identity& who) const;
+    std::vector<protocol::OnlineView> online_staff() const;
+    void schedule_invite_expiry();
+    asio::awaitable<void> expire_invites();
+    protocol::NameOf name_of() const;
+
+    StoreWorker& store_;
+    Strand strand_;
+    domain::Event event_;
+    std::unordered_map<std::string, Person> people_;
+    domain::Stage stage_;
+    hub::EventHub hub_;
+    std::unordered_map<std::string, Online> online_;
+    asio::steady_timer invite_timer_;
+    std::atomic<std::size_t> tabs_connected_{0};
+};
+
+domain::TimeMs now_ms();
+
+}  // namespace onstage::api

@@ -1,0 +1,132 @@
+#include "api/rest_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "auth/access_key.hpp"
+
+namespace onstage::api {
+namespace {
+
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+std::optional<std::string> string_field(const json& body, const char* name, std::size_t max) {
+    const auto it = body.find(name);
+    if (it == body.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    auto value = it->get<std::string>();
+    if (value.empty() || value.size() > max) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+struct LoginFacts {
+    std::optional<domain::Participant> participant;
+    std::optional<domain::Event> event;
+    std::int64_t session_version = 0;
+    bool kicked = false;
+};
+
+}  // namespace
+
+HttpResponse json_response(const HttpRequest& req, http::status status, std::string body) {
+    HttpResponse res{status, req.version()};
+    res.set(http::field::server, "onstage");
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+HttpResponse error_response(const HttpRequest& req, http::status status, std::string_view code,
+                            std::string_view message) {
+    return json_response(req, status,
+                         json{{"error", {{"code", code}, {"message", message}}}}.dump());
+}
+
+asio::awaitable<HttpResponse> handle_login(ServerContext& ctx, const HttpRequest& req,
+                                           std::string client_address) {
+    const json body = json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        co_return error_response(req, http::status::bad_request, "bad_json",
+                                 "The body must be a JSON object.");
+    }
+    const auto event_id = string_field(body, "event_id", 128);
+    const auto participant_id = string_field(body, "participant_id", 128);
+    const auto key = body.contains("access_key") ? string_field(body, "access_key", 256)
+                                                 : std::optional<std::string>(std::string());
+    if (!event_id || !participant_id || !key) {
+        co_return error_response(req, http::status::bad_request, "bad_field",
+                                 "event_id and participant_id are required strings; access_key, "
+                                 "if given, is a string.");
+    }
+    const std::string participant_key = *event_id + "/" + *participant_id;
+    const std::string address_key = "addr:" + client_address;
+    if (const auto wait = ctx.logins.retry_after(participant_key, address_key, now_ms())) {
+        auto res = error_response(req, http::status::too_many_requests, "rate_limited",
+                                  "Too many failed sign-ins; wait a moment and try again.");
+        res.set(http::field::retry_after, std::to_string((*wait + 999) / 1000));
+        co_return res;
+    }
+    auto read = [&](store::Store& s) {
+        LoginFacts f;
+        f.participant = s.find_participant(*event_id, *participant_id);
+        if (f.participant) {
+            f.event = s.find_event(*event_id);
+            f.session_version = s.session_version(*event_id, *participant_id);
+            const auto status = s.find_attendee_status(*event_id, *participant_id);
+            f.kicked = status && status->state == domain::StageState::kicked;
+        }
+        return f;
+    };
+    const LoginFacts facts = co_await ctx.store.run(std::move(read));
+    bool accepted = facts.participant && facts.event;
+    if (accepted && domain::role_needs_access_key(facts.participant->role)) {
+        // Argon2id takes ~20 ms of CPU: run it on the crypto pool, not on an I/O thread.
+        auto check = [hash = facts.participant->access_key_hash, k = *key] {
+            return auth::verify_access_key(hash, k);
+        };
+        accepted = co_await run_on(ctx.crypto.get_executor(), std::move(check));
+    }
+    if (!accepted) {
+        ctx.logins.failed(participant_key, address_key, now_ms());
+        ctx.metrics.count_error("login_failed");
+        co_return error_response(req, http::status::unauthorized, "login_failed",
+                                 "This link or access key is not valid.");
+    }
+    if (facts.kicked) {
+        ctx.metrics.count_error("kicked");
+        co_return error_response(req, http::status::forbidden, "kicked",
+                                 "You were removed from this event.");
+    }
+    ctx.logins.succeeded(participant_key);
+    ++ctx.metrics.logins;
+    auth::TokenClaims claims;
+    claims.event_id = *event_id;
+    claims.participant_id = *participant_id;
+    claims.role = facts.participant->role;
+    claims.session_version = facts.session_version;
+    claims.issued_at_ms = now_ms();
+    claims.expires_at_ms = claims.issued_at_ms + ctx.limits.token_ttl_ms;
+    const std::string token = ctx.signer.issue(claims);
+    const json out{
+        {"token", token},
+        {"expires_at", claims.expires_at_ms},
+        {"participant",
+         {{"id", facts.participant->id},
+          {"name", facts.participant->full_name},
+          {"role", domain::to_string(facts.participant->role)}}},
+        {"event",
+         {{"id", facts.event->id},
+          {"name", facts.event->name},
+          {"public", facts.event->is_public}}},
+    };
+    co_return json_response(req, http::status::ok, out.dump());
+}
+
+}  // namespace onstage::api

@@ -1,0 +1,108 @@
+// What every connection of `onstage serve` shares: the I/O context, the store thread, token
+// signing, login throttling, the live events and the counters behind /metrics.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "api/event_runtime.hpp"
+#include "api/store_worker.hpp"
+#include "auth/rate_limiter.hpp"
+#include "auth/session_token.hpp"
+
+namespace onstage::api {
+
+struct ServerLimits {
+    domain::TimeMs token_ttl_ms = 12LL * 60 * 60 * 1000;  // one event day
+    domain::TimeMs invite_timeout_ms = domain::limits::kDefaultInviteTimeoutMs;
+    domain::TimeMs hello_timeout_ms = protocol::kHelloTimeoutMs;
+    std::size_t max_ws_message_bytes = protocol::kMaxClientFrameBytes;
+    std::size_t max_http_body_bytes = std::size_t{64} * 1024;
+};
+
+// Loaded events, created on first use. Thread-safe.
+class EventRegistry {
+public:
+    EventRegistry(asio::io_context& ioc, StoreWorker& store, domain::TimeMs invite_timeout_ms)
+        : ioc_(ioc), store_(store), invite_timeout_ms_(invite_timeout_ms) {}
+    // nullptr if the event does not exist.
+    asio::awaitable<std::shared_ptr<EventRuntime>> get(std::string event_id);
+    std::size_t connected_tabs() const;
+
+private:
+    asio::io_context& ioc_;
+    StoreWorker& store_;
+    domain::TimeMs invite_timeout_ms_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<EventRuntime>> events_;
+};
+
+// Failed logins, per participant and per client address. Thread-safe.
+class LoginThrottle {
+public:
+    // nullopt if both keys may try now; else milliseconds until they may.
+    std::optional<domain::TimeMs> retry_after(const std::string& participant_key,
+                                              const std::string& address_key, domain::TimeMs now);
+    void failed(const std::string& participant_key, const std::string& address_key,
+                domain::TimeMs now);
+    void succeeded(const std::string& participant_key);
+
+private:
+    std::mutex mutex_;
+    auth::RateLimiter by_participant_;
+    auth::RateLimiter by_address_;
+};
+
+// Counters for /metrics (Prometheus text format). Thread-safe.
+class Metrics {
+public:
+    std::atomic<std::uint64_t> connections_total{0};
+    std::atomic<std::int64_t> connections_open{0};
+    std::atomic<std::uint64_t> messages_in{0};
+    std::atomic<std::uint64_t> messages_out{0};
+    std::atomic<std::uint64_t> hand_raises{0};
+    std::atomic<std::uint64_t> logins{0};
+    void count_error(const std::string& code);
+    std::string render() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::uint64_t> errors_;
+};
+
+class WsSession;
+
+// Live WebSocket sessions, so a shutdown can close each with 1001. Thread-safe.
+class SessionSet {
+public:
+    void add(const std::shared_ptr<WsSession>& s);
+    void remove(const WsSession* s);
+    std::vector<std::shared_ptr<WsSession>> all() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<const WsSession*, std::weak_ptr<WsSession>> sessions_;
+};
+
+struct ServerContext {
+    asio::io_context& ioc;
+    StoreWorker& store;
+    const auth::TokenSigner& signer;
+    EventRegistry& events;
+    LoginThrottle& logins;
+    asio::thread_pool& crypto;  // Argon2id checks: never on an I/O thread
+    Metrics& metrics;
+    SessionSet& sessions;
+    ServerLimits limits;
+    std::atomic<bool> draining{false};
+};
+
+}  // namespace onstage::api

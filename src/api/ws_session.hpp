@@ -1,0 +1,59 @@
+// One browser tab's WebSocket at /api/v1/live (docs/protocol.md). Runs on its own strand: a
+// read loop (hello first, then commands, each answered with ack or error) and exactly one write
+// in flight with a bounded hub::Outbox behind it; a tab that can't keep up is closed, never
+// allowed to grow memory. Stream frames arrive from the event's strand through deliver().
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "api/event_runtime.hpp"
+#include "api/server_context.hpp"
+#include "hub/outbox.hpp"
+
+namespace onstage::api {
+
+namespace beast = boost::beast;
+
+class WsSession : public Tab, public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(beast::tcp_stream stream, ServerContext& ctx, std::string event_id);
+    ~WsSession() override;
+
+    // Completes the upgrade and serves the tab until it closes.
+    asio::awaitable<void> run(beast::http::request<beast::http::string_body> upgrade);
+
+    // Any thread.
+    void deliver(const hub::Frame& frame) override;
+    void revoke(hub::Payload revoked_payload, std::uint16_t close_code) override;
+    void shut_down(std::uint16_t close_code, std::string reason);
+
+private:
+    asio::awaitable<bool> authenticate(const protocol::Command& hello);
+    asio::awaitable<void> serve_commands();
+    void reply(const std::string& id, const Reply& r);
+    void enqueue(hub::Frame frame);  // on the strand
+    void do_write();
+    void close_when_drained(std::uint16_t code, std::string reason);
+    void do_close();
+
+    beast::websocket::stream<beast::tcp_stream> ws_;
+    ServerContext& ctx_;
+    Metrics& metrics_;      // used by the destructor, which may run after ctx_ is gone
+    SessionSet& sessions_;  // likewise
+    std::string event_id_;
+    std::shared_ptr<EventRuntime> runtime_;
+    Identity who_;
+    domain::TimeMs token_expires_at_ms_ = 0;
+    bool attached_ = false;
+    hub::Outbox outbox_;
+    std::string write_prefix_;  // `{"seq":N,` of the frame being written
+    std::optional<std::pair<std::uint16_t, std::string>> close_after_drain_;
+    bool closing_ = false;
+    asio::steady_timer hello_timer_;
+};
+
+}  // namespace onstage::api
