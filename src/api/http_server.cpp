@@ -90,6 +90,12 @@ asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
         co_return text_response(req, http::status::ok, "text/plain; version=0.0.4",
                                 ctx.metrics.render());
     }
+    if (const StaticFile* file = ctx.web.find(path)) {
+        HttpResponse res = text_response(req, http::status::ok, file->content_type, file->body);
+        res.set(http::field::cache_control,
+                file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        co_return res;
+    }
     if (const auto page = placeholder_page(path)) {
         co_return text_response(req, http::status::ok, "text/html; charset=utf-8", *page);
     }
@@ -222,7 +228,12 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     const ServerLimits limits;
     EventRegistry events(ioc, store_worker, limits.invite_timeout_ms);
     LoginThrottle logins;
-    ServerContext ctx{ioc, store_worker, signer, events, logins, crypto, metrics, sessions, limits};
+    const StaticFiles web(options.web_root);
+    if (web.empty()) {
+        spdlog::warn("no web apps at '{}': serving placeholder pages", options.web_root.string());
+    }
+    ServerContext ctx{ioc,    store_worker, signer,   events, logins,
+                      crypto, metrics,      sessions, web,    limits};
 
     tcp::acceptor acceptor(ioc);
     if (!open_acceptor(acceptor, options)) {

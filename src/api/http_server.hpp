@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,8 +16,9 @@ namespace onstage::api {
 
 struct ServeOptions {
     std::string bind_address = "127.0.0.1";
-    std::uint16_t port = 8080;  // 0 picks a free port; on_listening is told which
-    int io_threads = 0;         // 0: one per core
+    std::uint16_t port = 8080;       // 0 picks a free port; on_listening is told which
+    int io_threads = 0;              // 0: one per core
+    std::filesystem::path web_root;  // the built web apps (web/dist); empty: placeholders
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "api/event_runtime.hpp"
+#include "api/static_files.hpp"
 #include "api/store_worker.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_token.hpp"
@@ -101,6 +102,7 @@ struct ServerContext {
     asio::thread_pool& crypto;  // Argon2id checks: never on an I/O thread
     Metrics& metrics;
     SessionSet& sessions;
+    const StaticFiles& web;
     ServerLimits limits;
     std::atomic<bool> draining{false};
 };

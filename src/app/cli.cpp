@@ -27,6 +27,9 @@ struct Flags {
 void add_serve_flags(CLI::App& cmd, api::ServeOptions& serve) {
     cmd.add_option("--bind", serve.bind_address, "Address to listen on")->capture_default_str();
     cmd.add_option("--port", serve.port, "TCP port (0 picks a free one)")->capture_default_str();
+    serve.web_root = std::string(ONSTAGE_SOURCE_DIR) + "/web/dist";
+    cmd.add_option("--web-root", serve.web_root, "Directory of the built web apps")
+        ->capture_default_str();
 }
 
 void add_event_commands(CLI::App& app, Flags& f) {
