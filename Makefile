@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DATA_DIR ?= onstage-data
 
-.PHONY: help deps build test demo lint format bench asan fuzz clean
+.PHONY: help deps web build test demo lint format bench asan fuzz clean
 
 help:
 	@echo "make demo   - install what is missing, build, create a demo event and serve it"
@@ -16,7 +16,11 @@ help:
 deps:
 	@scripts/install-deps --check 2>/dev/null || scripts/install-deps
 
-build: deps
+# The browser apps (TypeScript, Vite) into web/dist, which `onstage serve` serves.
+web: deps
+	cd web && npm run build --silent
+
+build: deps web
 	cmake --preset dev >/dev/null
 	cmake --build --preset dev -j $(JOBS)
 
@@ -24,7 +28,7 @@ test: build
 	$(MAKE) --no-print-directory lint
 	ctest --preset dev -j $(JOBS)
 
-demo: deps
+demo: deps web
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS) --target onstage
 	build/release/onstage demo --data-dir $(DATA_DIR)

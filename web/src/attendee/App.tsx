@@ -1,0 +1,191 @@
+// The attendee app: sign in from the link, see where you stand, raise/edit/lower a hand, answer
+// an invitation. Video (interview, holding room, stage) comes with the next release.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { linkParams } from '../lib/api';
+import { CLOSE_KICKED } from '../lib/live';
+import type { AttendeeView, CommandBody, ModerationEvent } from '../lib/protocol';
+import { useSignIn } from '../lib/session';
+import { EMPTY_STAGE, reduceStage } from '../lib/stage';
+import { ConnectionBanner, QuestionEditor, Toast, useActionLog } from '../lib/ui';
+import { useLive, useNow, type LiveSession } from '../lib/useLive';
+import { S } from './strings';
+
+export function AttendeeApp() {
+    const { eventId, participantId } = useMemo(() => linkParams(), []);
+    const auth = useSignIn(eventId, participantId);
+    const { signIn } = auth;
+    const linkOk = eventId !== '' && participantId !== '';
+    const token = auth.session?.token;
+    const live = useMemo<LiveSession | null>(() => (token ? { eventId, token } : null), [eventId, token]);
+
+    useEffect(() => {
+        if (linkOk) void signIn();
+    }, [linkOk, signIn]);
+
+    if (!linkOk) return <Shell><p className="card">{S.badLink}</p></Shell>;
+    if (auth.error?.code === 'kicked') return <Shell><p className="card status">{S.removed}</p></Shell>;
+    if (!auth.session || !live) {
+        return (
+            <Shell>
+                <div className="card">
+                    {auth.error ? (
+                        <>
+                            <p className="error" role="alert">{S.signInFailed} {auth.error.message}</p>
+                            {auth.error.retryAfterSeconds !== null && <p>{S.retryIn(auth.error.retryAfterSeconds)}</p>}
+                            <button disabled={auth.busy} onClick={() => void signIn()}>{S.retry}</button>
+                        </>
+                    ) : (
+                        <p>{S.signingIn}</p>
+                    )}
+                </div>
+            </Shell>
+        );
+    }
+    return (
+        <Stage
+            session={live}
+            name={auth.session.participant.name}
+            eventName={auth.session.event.name}
+            onSignInAgain={() => {
+                auth.signOut();
+                void signIn();
+            }}
+        />
+    );
+}
+
+function Shell(props: { children: ReactNode; eventName?: string; name?: string }) {
+    return (
+        <main className="app">
+            <header className="top">
+                <h1>{props.eventName ?? S.title}</h1>
+                {props.name && <span className="who">{S.youAre(props.name)}</span>}
+            </header>
+            {props.children}
+        </main>
+    );
+}
+
+function Stage(props: { session: LiveSession; name: string; eventName: string; onSignInAgain: () => void }) {
+    const live = useLive(props.session, reduceStage, EMPTY_STAGE);
+    const log = useActionLog(S.done, S.failed);
+    const [dismissed, setDismissed] = useState(0); // notices/moderation lines already closed
+    const { view } = live;
+
+    if (view.revoked === 'kicked' || live.closed?.code === CLOSE_KICKED) {
+        return <Shell eventName={props.eventName}><p className="card status">{S.removed}</p></Shell>;
+    }
+    if (live.state === 'closed' && live.closed) {
+        return (
+            <Shell eventName={props.eventName}>
+                <div className="card">
+                    <p>{live.closed.message || S.sessionEnded}</p>
+                    <button onClick={props.onSignInAgain}>{S.signInAgain}</button>
+                </div>
+            </Shell>
+        );
+    }
+    const send = (label: string, cmd: CommandBody) => log.run(label, () => live.send(cmd));
+    const messages = [
+        ...view.notices.map((n) => ({ seq: n.seq, text: n.text })),
+        ...view.moderation.map((m) => ({ seq: m.seq, text: moderationText(m) })),
+    ]
+        .filter((m) => m.seq > dismissed)
+        .sort((a, b) => a.seq - b.seq);
+
+    return (
+        <Shell eventName={live.welcome?.event.name ?? props.eventName} name={props.name}>
+            <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
+            {messages.map((m) => (
+                <div className="notice" key={m.seq} role="status">
+                    <span>{m.text}</span>
+                    <button className="small secondary" onClick={() => setDismissed(m.seq)}>{S.dismiss}</button>
+                </div>
+            ))}
+            {view.me && <MyStatus me={view.me} send={send} />}
+            <Toast line={log.lines[0]} />
+        </Shell>
+    );
+}
+
+function moderationText(m: ModerationEvent): string {
+    switch (m.kind) {
+        case 'mute': return S.mutedBy(m.by_name);
+        case 'unmute': return S.unmutedBy(m.by_name);
+        case 'video_off': return S.videoOffBy(m.by_name);
+        default: return S.videoOnBy(m.by_name);
+    }
+}
+
+type Send = (label: string, cmd: CommandBody) => Promise<boolean>;
+
+function MyStatus(props: { me: AttendeeView; send: Send }) {
+    const { me, send } = props;
+    const [editing, setEditing] = useState(false);
+    const [busy, setBusy] = useState(false);
+    const act = async (label: string, cmd: CommandBody) => {
+        setBusy(true);
+        const ok = await send(label, cmd);
+        setBusy(false);
+        return ok;
+    };
+    const hasHand = me.state === 'hand_raised' || me.state === 'queued';
+    const onStage = me.state === 'interviewing' || me.state === 'holding' || me.state === 'live';
+
+    return (
+        <section className="card">
+            <p className="status" aria-live="polite">{S.status[me.state] ?? S.unknownState}</p>
+            {me.moderator_name && (me.state === 'queued' || me.state === 'interviewing') && (
+                <p className="muted">{S.withModerator(me.moderator_name)}</p>
+            )}
+            {onStage && <p className="muted">{S.videoNextRelease}</p>}
+            {me.state === 'watching' && (
+                <QuestionEditor initial="" label={S.questionLabel} submit={S.raise} counter={S.counter} busy={busy}
+                    onSubmit={(q) => void act(S.raise, { type: 'raise', question: q })} />
+            )}
+            {me.question && me.state !== 'watching' && !editing && (
+                <>
+                    <h2>{S.yourQuestion}</h2>
+                    <p className="question">{me.question}</p>
+                </>
+            )}
+            {hasHand && editing && (
+                <QuestionEditor initial={me.question ?? ''} label={S.questionLabel} submit={S.save} cancel={S.cancel}
+                    counter={S.counter} busy={busy} onCancel={() => setEditing(false)}
+                    onSubmit={(q) => void act(S.edit, { type: 'edit_question', question: q }).then((ok) => ok && setEditing(false))} />
+            )}
+            {hasHand && !editing && (
+                <div className="row">
+                    <button className="secondary" disabled={busy} onClick={() => setEditing(true)}>{S.edit}</button>
+                    <button className="danger" disabled={busy} onClick={() => void act(S.lower, { type: 'lower' })}>{S.lower}</button>
+                </div>
+            )}
+            {me.state === 'interviewing' && (
+                <button className="secondary" disabled={busy} onClick={() => void act(S.endInterview, { type: 'end_interview' })}>
+                    {S.endInterview}
+                </button>
+            )}
+            {me.state === 'invited' && <InviteDialog me={me} busy={busy} act={act} />}
+        </section>
+    );
+}
+
+function InviteDialog(props: { me: AttendeeView; busy: boolean; act: Send }) {
+    const now = useNow(1000);
+    const left = props.me.invite_expires_at === null ? null : Math.max(0, Math.ceil((props.me.invite_expires_at - now) / 1000));
+    return (
+        <div className="dialog-backdrop">
+            <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="invite-title">
+                <h2 id="invite-title">{S.invitedTitle}</h2>
+                <p>{S.invitedBody(props.me.moderator_name ?? '')}</p>
+                {left !== null && <p className="muted">{left > 0 ? S.expiresIn(left) : S.expired}</p>}
+                <div className="row">
+                    <button disabled={props.busy} onClick={() => void props.act(S.accept, { type: 'accept' })}>{S.accept}</button>
+                    <button className="secondary" disabled={props.busy} onClick={() => void props.act(S.decline, { type: 'decline' })}>
+                        {S.decline}
+                    </button>
+                </div>
+            </div>
+        </div>
+    );
+}

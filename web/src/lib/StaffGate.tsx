@@ -1,0 +1,42 @@
+// Sign-in with an access key for staff apps (moderator, talent), then the realtime session.
+// The app passes its strings and renders the signed-in page.
+import { useMemo, type ReactNode } from 'react';
+import { linkParams, type LoginSuccess } from './api';
+import { useSignIn } from './session';
+import { AccessKeyForm, type LoginFormStrings } from './ui';
+import type { LiveSession } from './useLive';
+
+export interface StaffGateStrings {
+    title: string;
+    badLink: string;
+    login: LoginFormStrings;
+    retryIn: (s: number) => string;
+}
+
+export function StaffGate(props: {
+    strings: StaffGateStrings;
+    wide?: boolean;
+    children: (login: LoginSuccess, session: LiveSession, signOut: () => void) => ReactNode;
+}) {
+    const { eventId, participantId } = useMemo(() => linkParams(), []);
+    const auth = useSignIn(eventId, participantId);
+    const token = auth.session?.token;
+    const session = useMemo<LiveSession | null>(() => (token ? { eventId, token } : null), [eventId, token]);
+    const s = props.strings;
+
+    if (eventId === '' || participantId === '') {
+        return <main className="app"><p className="card">{s.badLink}</p></main>;
+    }
+    if (!auth.session || !session) {
+        const err = auth.error
+            ? auth.error.message + (auth.error.retryAfterSeconds !== null ? s.retryIn(auth.error.retryAfterSeconds) : '')
+            : null;
+        return (
+            <main className="app">
+                <header className="top"><h1>{s.title}</h1></header>
+                <AccessKeyForm strings={s.login} busy={auth.busy} error={err} onSubmit={(key) => void auth.signIn(key)} />
+            </main>
+        );
+    }
+    return <main className={props.wide ? 'app wide' : 'app'}>{props.children(auth.session, session, auth.signOut)}</main>;
+}

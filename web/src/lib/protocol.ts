@@ -1,0 +1,378 @@
+// The realtime protocol of /api/v1/live (docs/protocol.md): typed commands and server messages,
+// a validating parser for what the server sends and an encoder for what the client sends.
+
+// ---- Shared views ----
+
+export type AttendeeState =
+    | 'watching'
+    | 'hand_raised'
+    | 'queued'
+    | 'invited'
+    | 'interviewing'
+    | 'holding'
+    | 'live'
+    | 'kicked';
+
+export type Role = 'attendee' | 'moderator' | 'talent';
+
+export interface AttendeeView {
+    id: string;
+    name: string;
+    // Unknown future states are kept as text so a newer server does not break the client.
+    state: AttendeeState | (string & {});
+    moderator_id: string | null;
+    moderator_name: string | null;
+    question: string | null;
+    raised_at: number | null;
+    edited_at: number | null;
+    invite_expires_at: number | null;
+    updated_at: number;
+}
+
+export interface OnlineView {
+    id: string;
+    name: string;
+    role: string;
+    on_air: boolean;
+}
+
+// ---- Client commands ----
+
+export interface HelloCommand {
+    type: 'hello';
+    token: string;
+    since: number;
+}
+
+type Id = { id: string };
+type AttendeeTarget = Id & { attendee_id: string };
+type ParticipantTarget = Id & { participant_id: string };
+
+export type Command =
+    | ({ type: 'ping' } & Id)
+    | ({ type: 'raise'; question: string } & Id)
+    | ({ type: 'edit_question'; question: string } & Id)
+    | ({ type: 'lower' } & Id)
+    | ({ type: 'accept' } & Id)
+    | ({ type: 'decline' } & Id)
+    | ({ type: 'end_interview'; attendee_id?: string } & Id)
+    | ({ type: 'claim' } & AttendeeTarget)
+    | ({ type: 'release' } & AttendeeTarget)
+    | ({ type: 'dismiss' } & AttendeeTarget)
+    | ({ type: 'invite' } & AttendeeTarget)
+    | ({ type: 'cancel_invite' } & AttendeeTarget)
+    | ({ type: 'approve' } & AttendeeTarget)
+    | ({ type: 'reject' } & AttendeeTarget)
+    | ({ type: 'promote' } & AttendeeTarget)
+    | ({ type: 'demote' } & AttendeeTarget)
+    | ({ type: 'remove' } & AttendeeTarget)
+    | ({ type: 'kick'; reason?: string } & AttendeeTarget)
+    | ({ type: 'mute' } & ParticipantTarget)
+    | ({ type: 'unmute' } & ParticipantTarget)
+    | ({ type: 'video_off' } & ParticipantTarget)
+    | ({ type: 'video_on' } & ParticipantTarget)
+    | ({ type: 'set_on_air'; on_air: boolean } & Id);
+
+export type CommandType = Command['type'];
+
+// A command as the app writes it: the LiveClient adds the id.
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+export type CommandBody = DistributiveOmit<Command, 'id'>;
+
+// The members each command may carry, in wire order after type and id. The encoder writes
+// exactly these (and drops optional ones that are undefined or null).
+export const COMMAND_MEMBERS: Readonly<Record<CommandType | 'hello', readonly string[]>> = {
+    hello: ['token', 'since'],
+    ping: [],
+    raise: ['question'],
+    edit_question: ['question'],
+    lower: [],
+    accept: [],
+    decline: [],
+    end_interview: ['attendee_id'],
+    claim: ['attendee_id'],
+    release: ['attendee_id'],
+    dismiss: ['attendee_id'],
+    invite: ['attendee_id'],
+    cancel_invite: ['attendee_id'],
+    approve: ['attendee_id'],
+    reject: ['attendee_id'],
+    promote: ['attendee_id'],
+    demote: ['attendee_id'],
+    remove: ['attendee_id'],
+    kick: ['attendee_id', 'reason'],
+    mute: ['participant_id'],
+    unmute: ['participant_id'],
+    video_off: ['participant_id'],
+    video_on: ['participant_id'],
+    set_on_air: ['on_air'],
+};
+
+// Encodes a command (or hello) as one text frame.
+export function encodeCommand(cmd: Command | HelloCommand): string {
+    const source = cmd as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = { type: cmd.type };
+    if (cmd.type !== 'hello') {
+        out['id'] = cmd.id;
+    }
+    for (const member of COMMAND_MEMBERS[cmd.type]) {
+        const value = source[member];
+        if (value !== undefined && value !== null) {
+            out[member] = value;
+        }
+    }
+    return JSON.stringify(out);
+}
+
+// ---- Server messages ----
+
+export interface WelcomeMessage {
+    type: 'welcome';
+    participant: { id: string; name: string; role: string };
+    event: { id: string; name: string; is_public: boolean; starts_at: number | null };
+    seq: number;
+}
+export interface AckMessage {
+    type: 'ack';
+    id: string;
+}
+export interface ErrorMessage {
+    type: 'error';
+    id: string | null;
+    code: string;
+    message: string;
+}
+export interface SnapshotEvent {
+    seq: number;
+    type: 'snapshot';
+    me: AttendeeView | null;
+    attendees: AttendeeView[];
+    online: OnlineView[];
+}
+export interface StatusEvent {
+    seq: number;
+    type: 'status';
+    attendee: AttendeeView;
+}
+export interface NoticeEvent {
+    seq: number;
+    type: 'notice';
+    kind: string;
+    subject_id: string;
+    text: string;
+}
+export interface PresenceEvent {
+    seq: number;
+    type: 'presence';
+    participant_id: string;
+    name: string;
+    role: string;
+    online: boolean;
+    on_air: boolean;
+}
+export interface ModerationEvent {
+    seq: number;
+    type: 'moderation';
+    participant_id: string;
+    kind: string;
+    by: string;
+    by_name: string;
+}
+export interface OnAirEvent {
+    seq: number;
+    type: 'on_air';
+    moderator_id: string;
+    on_air: boolean;
+}
+export interface RevokedEvent {
+    seq: number;
+    type: 'revoked';
+    reason: string;
+}
+// A stream event of a type this client does not know: it still advances seq, nothing else.
+export interface UnknownEvent {
+    seq: number;
+    type: 'unknown';
+    wire_type: string;
+}
+
+export type StreamEvent =
+    | SnapshotEvent
+    | StatusEvent
+    | NoticeEvent
+    | PresenceEvent
+    | ModerationEvent
+    | OnAirEvent
+    | RevokedEvent
+    | UnknownEvent;
+
+export type ServerMessage = WelcomeMessage | AckMessage | ErrorMessage | StreamEvent;
+
+export class ProtocolError extends Error {
+    override readonly name = 'ProtocolError';
+}
+
+// ---- Validation helpers ----
+
+type Obj = Record<string, unknown>;
+
+function fail(path: string, what: string): never {
+    throw new ProtocolError(`"${path}" ${what}`);
+}
+function isObj(v: unknown): v is Obj {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function obj(o: Obj, key: string, path = key): Obj {
+    const v = o[key];
+    if (!isObj(v)) fail(path, 'must be an object');
+    return v;
+}
+function str(o: Obj, key: string): string {
+    const v = o[key];
+    if (typeof v !== 'string') fail(key, 'must be a string');
+    return v;
+}
+function strOrNull(o: Obj, key: string): string | null {
+    const v = o[key];
+    if (v === null) return null;
+    if (typeof v !== 'string') fail(key, 'must be a string or null');
+    return v;
+}
+function num(o: Obj, key: string): number {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(key, 'must be a number');
+    return v;
+}
+function numOrNull(o: Obj, key: string): number | null {
+    const v = o[key];
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(key, 'must be a number or null');
+    return v;
+}
+function bool(o: Obj, key: string): boolean {
+    const v = o[key];
+    if (typeof v !== 'boolean') fail(key, 'must be a boolean');
+    return v;
+}
+function seqOf(o: Obj): number {
+    const v = num(o, 'seq');
+    if (!Number.isInteger(v) || v < 0) fail('seq', 'must be a whole number');
+    return v;
+}
+function arr<T>(o: Obj, key: string, each: (item: Obj) => T): T[] {
+    const v = o[key];
+    if (!Array.isArray(v)) fail(key, 'must be an array');
+    return v.map((item: unknown) => {
+        if (!isObj(item)) fail(key, 'must hold objects');
+        return each(item);
+    });
+}
+
+export function parseAttendeeView(o: Obj): AttendeeView {
+    return {
+        id: str(o, 'id'),
+        name: str(o, 'name'),
+        state: str(o, 'state'),
+        moderator_id: strOrNull(o, 'moderator_id'),
+        moderator_name: strOrNull(o, 'moderator_name'),
+        question: strOrNull(o, 'question'),
+        raised_at: numOrNull(o, 'raised_at'),
+        edited_at: numOrNull(o, 'edited_at'),
+        invite_expires_at: numOrNull(o, 'invite_expires_at'),
+        updated_at: num(o, 'updated_at'),
+    };
+}
+
+function parseOnlineView(o: Obj): OnlineView {
+    return { id: str(o, 'id'), name: str(o, 'name'), role: str(o, 'role'), on_air: bool(o, 'on_air') };
+}
+
+function parseObject(o: Obj): ServerMessage {
+    const type = str(o, 'type');
+    switch (type) {
+        case 'welcome': {
+            const p = obj(o, 'participant');
+            const e = obj(o, 'event');
+            return {
+                type,
+                participant: { id: str(p, 'id'), name: str(p, 'name'), role: str(p, 'role') },
+                event: {
+                    id: str(e, 'id'),
+                    name: str(e, 'name'),
+                    is_public: bool(e, 'is_public'),
+                    starts_at: numOrNull(e, 'starts_at'),
+                },
+                seq: seqOf(o),
+            };
+        }
+        case 'ack':
+            return { type, id: str(o, 'id') };
+        case 'error':
+            return { type, id: strOrNull(o, 'id'), code: str(o, 'code'), message: str(o, 'message') };
+        case 'snapshot': {
+            const me = o['me'] === null ? null : parseAttendeeView(obj(o, 'me'));
+            return {
+                seq: seqOf(o),
+                type,
+                me,
+                attendees: arr(o, 'attendees', parseAttendeeView),
+                online: arr(o, 'online', parseOnlineView),
+            };
+        }
+        case 'status':
+            return { seq: seqOf(o), type, attendee: parseAttendeeView(obj(o, 'attendee')) };
+        case 'notice':
+            return {
+                seq: seqOf(o),
+                type,
+                kind: str(o, 'kind'),
+                subject_id: str(o, 'subject_id'),
+                text: str(o, 'text'),
+            };
+        case 'presence':
+            return {
+                seq: seqOf(o),
+                type,
+                participant_id: str(o, 'participant_id'),
+                name: str(o, 'name'),
+                role: str(o, 'role'),
+                online: bool(o, 'online'),
+                on_air: bool(o, 'on_air'),
+            };
+        case 'moderation':
+            return {
+                seq: seqOf(o),
+                type,
+                participant_id: str(o, 'participant_id'),
+                kind: str(o, 'kind'),
+                by: str(o, 'by'),
+                by_name: str(o, 'by_name'),
+            };
+        case 'on_air':
+            return { seq: seqOf(o), type, moderator_id: str(o, 'moderator_id'), on_air: bool(o, 'on_air') };
+        case 'revoked':
+            return { seq: seqOf(o), type, reason: str(o, 'reason') };
+        default:
+            // Forward compatibility: an unknown type is ignored, but only a stream event (with a
+            // seq) is worth keeping for its position.
+            return { seq: seqOf(o), type: 'unknown', wire_type: type };
+    }
+}
+
+// Parses one text frame from the server; throws ProtocolError on anything malformed.
+export function parseServerMessage(text: string): ServerMessage {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        throw new ProtocolError('not valid JSON');
+    }
+    if (!isObj(value)) {
+        throw new ProtocolError('not a JSON object');
+    }
+    return parseObject(value);
+}
+
+export function isStreamEvent(msg: ServerMessage): msg is StreamEvent {
+    return msg.type !== 'welcome' && msg.type !== 'ack' && msg.type !== 'error';
+}

@@ -1,0 +1,174 @@
+// The moderator app: the shared hand list, my queue, invitations, the interview, the holding
+// room and the stage, with every action's result shown. Video comes with the next release.
+import { useState } from 'react';
+import type { LoginSuccess } from '../lib/api';
+import type { AttendeeView, CommandBody } from '../lib/protocol';
+import { EMPTY_STAGE, formatAge, mediaFlags, reduceStage, type StageView } from '../lib/stage';
+import { StaffGate } from '../lib/StaffGate';
+import { ConnectionBanner, Toast, useActionLog } from '../lib/ui';
+import { useLive, useNow, type LiveSession } from '../lib/useLive';
+import { S } from './strings';
+
+export function ModeratorApp() {
+    return (
+        <StaffGate strings={S} wide>
+            {(login, session, signOut) => <Desk login={login} session={session} signOut={signOut} />}
+        </StaffGate>
+    );
+}
+
+type Act = (cmd: CommandBody) => void;
+type ActionType = keyof typeof S.act;
+
+function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () => void }) {
+    const live = useLive(props.session, reduceStage, EMPTY_STAGE);
+    const log = useActionLog(S.done, S.failed);
+    const now = useNow(1000);
+    const meId = props.login.participant.id;
+    const { view } = live;
+
+    if (live.state === 'closed' && live.closed) {
+        return (
+            <div className="card">
+                <p>{live.closed.message || S.sessionEnded}</p>
+                <button onClick={props.signOut}>{S.signInAgain}</button>
+            </div>
+        );
+    }
+    const act: Act = (cmd) => void log.run(S.act[cmd.type as ActionType] ?? cmd.type, () => live.send(cmd));
+    const mine = (a: AttendeeView) => a.moderator_id === meId;
+    const by = (state: string) => view.attendees.filter((a) => a.state === state);
+    const hands = view.attendees.filter((a) => a.state === 'hand_raised' || (a.state === 'queued' && !mine(a)));
+    const myOnAir = view.online.find((o) => o.id === meId)?.on_air ?? false;
+
+    return (
+        <>
+            <header className="top">
+                <h1>{live.welcome?.event.name ?? props.login.event.name}</h1>
+                <span className="who">{S.youAre(props.login.participant.name)}</span>
+                <div className="row">
+                    <span className={`tag ${myOnAir ? 'on' : ''}`}>{myOnAir ? S.onAir : S.offAir}</span>
+                    <button className="small" onClick={() => act({ type: 'set_on_air', on_air: !myOnAir })}>
+                        {myOnAir ? S.goOffAir : S.goOnAir}
+                    </button>
+                </div>
+            </header>
+            <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
+            <div className="grid">
+                <Section title={S.raisedHands} people={hands} now={now} actions={(a) => (a.state === 'hand_raised' ? ['claim', 'dismiss'] : ['dismiss'])} act={act} view={view} />
+                <Section title={S.myQueue} people={by('queued').filter(mine)} now={now} actions={() => ['invite', 'release', 'dismiss']} act={act} view={view} />
+                <Section title={S.invites} people={by('invited')} now={now} actions={(a) => (mine(a) ? ['cancel_invite'] : [])} act={act} view={view} />
+                <Section title={S.interview} people={by('interviewing')} now={now} note={S.videoNextRelease}
+                    actions={(a) => (mine(a) ? ['approve', 'reject', 'end_interview', 'mute', 'unmute', 'video_off', 'video_on'] : [])} act={act} view={view} />
+                <Section title={S.holding} people={by('holding')} now={now} actions={() => ['promote', 'remove', 'mute', 'unmute', 'kick']} act={act} view={view} />
+                <Section title={S.live} people={by('live')} now={now} actions={() => ['mute', 'unmute', 'video_off', 'video_on', 'demote', 'remove', 'kick']} act={act} view={view} />
+                <Staff view={view} meId={meId} act={act} />
+                <section className="card">
+                    <h2>{S.notices}</h2>
+                    <ul className="plain log">{[...view.notices].reverse().map((n) => <li key={n.seq}>{n.text}</li>)}</ul>
+                    <h2>{S.results}</h2>
+                    <ul className="plain log">
+                        {log.lines.map((l) => <li key={l.at + l.text} className={l.ok ? 'okline' : 'error'}>{l.text}</li>)}
+                    </ul>
+                </section>
+            </div>
+            <Toast line={log.lines[0]} />
+        </>
+    );
+}
+
+function Section(props: {
+    title: string;
+    people: AttendeeView[];
+    now: number;
+    note?: string;
+    view: StageView;
+    actions: (a: AttendeeView) => ActionType[];
+    act: Act;
+}) {
+    return (
+        <section className="card">
+            <h2>{props.title} ({props.people.length})</h2>
+            {props.note && props.people.length > 0 && <p className="muted">{props.note}</p>}
+            {props.people.length === 0 ? <p className="muted">{S.none}</p> : (
+                <ul className="plain">
+                    {props.people.map((a) => (
+                        <Person key={a.id} a={a} now={props.now} view={props.view} actions={props.actions(a)} act={props.act} />
+                    ))}
+                </ul>
+            )}
+        </section>
+    );
+}
+
+function Person(props: { a: AttendeeView; now: number; view: StageView; actions: ActionType[]; act: Act }) {
+    const { a, now } = props;
+    const flags = mediaFlags(props.view.moderation, a.id);
+    const run = (type: ActionType) => {
+        if (type === 'kick') {
+            if (window.confirm(S.kickConfirm(a.name || S.unnamed))) props.act({ type: 'kick', attendee_id: a.id });
+        } else if (type === 'mute' || type === 'unmute' || type === 'video_off' || type === 'video_on') {
+            props.act({ type, participant_id: a.id });
+        } else if (type !== 'set_on_air') {
+            props.act({ type, attendee_id: a.id });
+        }
+    };
+    return (
+        <li>
+            <div className="row">
+                <strong>{a.name || S.unnamed}</strong>
+                {a.raised_at !== null && <span className="muted">{S.waiting(formatAge(now - a.raised_at))}</span>}
+                {a.edited_at !== null && <span className="tag">{S.edited}</span>}
+                {a.state === 'queued' || a.state === 'invited' || a.state === 'interviewing' ? (
+                    <span className="tag">{a.state === 'queued' ? S.claimedBy(a.moderator_name ?? '') : S.with(a.moderator_name ?? '')}</span>
+                ) : a.state === 'hand_raised' ? <span className="tag">{S.unclaimed}</span> : null}
+                {a.invite_expires_at !== null && <span className="tag">{S.expiresIn(Math.max(0, Math.ceil((a.invite_expires_at - now) / 1000)))}</span>}
+                {flags.muted && <span className="tag on">{S.muted}</span>}
+                {flags.videoOff && <span className="tag on">{S.videoOff}</span>}
+            </div>
+            {a.question && <p className="question">{a.question}</p>}
+            {props.actions.length > 0 && (
+                <div className="row">
+                    {props.actions.map((t) => (
+                        <button key={t} className={t === 'kick' || t === 'dismiss' || t === 'reject' ? 'small danger' : 'small secondary'} onClick={() => run(t)}>
+                            {S.act[t]}
+                        </button>
+                    ))}
+                </div>
+            )}
+        </li>
+    );
+}
+
+function Staff(props: { view: StageView; meId: string; act: Act }) {
+    const [open, setOpen] = useState<string | null>(null);
+    return (
+        <section className="card">
+            <h2>{S.staff} ({props.view.online.length})</h2>
+            <ul className="plain">
+                {props.view.online.map((o) => {
+                    const flags = mediaFlags(props.view.moderation, o.id);
+                    return (
+                        <li key={o.id}>
+                            <div className="row">
+                                <button className="small secondary" onClick={() => setOpen(open === o.id ? null : o.id)}>{o.name}</button>
+                                <span className="muted">{S.roles[o.role] ?? o.role}</span>
+                                {o.id === props.meId && <span className="muted">{S.me}</span>}
+                                {o.on_air && <span className="tag on">{S.onAir}</span>}
+                                {flags.muted && <span className="tag on">{S.muted}</span>}
+                                {flags.videoOff && <span className="tag on">{S.videoOff}</span>}
+                            </div>
+                            {open === o.id && (
+                                <div className="row">
+                                    {(['mute', 'unmute', 'video_off', 'video_on'] as const).map((t) => (
+                                        <button key={t} className="small secondary" onClick={() => props.act({ type: t, participant_id: o.id })}>{S.act[t]}</button>
+                                    ))}
+                                </div>
+                            )}
+                        </li>
+                    );
+                })}
+            </ul>
+        </section>
+    );
+}

@@ -1,0 +1,22 @@
+// Every user-visible string of the talent app.
+export const S = {
+    title: 'onstage · Talent',
+    badLink: 'This link is incomplete. Please open the talent link you were sent.',
+    login: { title: 'Talent sign-in', keyLabel: 'Access key', submit: 'Sign in', busy: 'Signing in…' },
+    retryIn: (s: number) => ` Try again in ${s} s.`,
+    connecting: 'Connecting…',
+    reconnecting: 'Reconnecting…',
+    sessionEnded: 'Your session has ended. Please sign in again.',
+    signInAgain: 'Sign in again',
+    youAre: (name: string) => `Signed in as ${name}`,
+    onStage: 'You are on stage',
+    videoNextRelease: 'Video comes with the next release; for now this page shows who is on stage.',
+    whoIsLive: 'Live guests',
+    nobodyLive: 'No guests are live right now.',
+    staff: 'Staff online',
+    onAir: 'on air',
+    muted: 'A moderator has muted your microphone.',
+    videoOff: 'A moderator has turned your camera off.',
+    unnamed: '(no name)',
+    roles: { moderator: 'moderator', talent: 'talent' } as Record<string, string>,
+} as const;

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// One HTML page per app; onstage serves /attendee, /moderator and /talent from web/dist/ and the
+// hashed assets from web/dist/assets/. No React plugin: the JSX transform is enough (Vite 8
+// transforms with Oxc; its `esbuild` option is deprecated and ignored, so `oxc.jsx` it is).
+export default defineConfig({
+    base: '/',
+    oxc: { jsx: { runtime: 'automatic' } },
+    build: {
+        outDir: 'dist',
+        assetsDir: 'assets',
+        rollupOptions: {
+            input: {
+                attendee: resolve(import.meta.dirname, 'attendee.html'),
+                moderator: resolve(import.meta.dirname, 'moderator.html'),
+                talent: resolve(import.meta.dirname, 'talent.html'),
+            },
+        },
+    },
+    test: {
+        include: ['src/**/*.test.ts'],
+        environment: 'node',
+    },
+});
