@@ -159,20 +159,20 @@ std::optional<ImportError> store_rotated_keys(store::Store& store, const domain:
 
 std::vector<std::string> hash_access_keys(const std::vector<std::string>& keys) {
     std::vector<std::string> hashes(keys.size());
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (!keys[i].empty()) {
-            todo.push_back(i);
+            pending.push_back(i);
         }
     }
     const std::size_t workers =
-        std::min<std::size_t>(todo.size(), std::max(1U, std::thread::hardware_concurrency()));
+        std::min<std::size_t>(pending.size(), std::max(1U, std::thread::hardware_concurrency()));
     std::vector<std::thread> threads;
     threads.reserve(workers);
     for (std::size_t w = 0; w < workers; ++w) {
         threads.emplace_back([&, w] {
-            for (std::size_t j = w; j < todo.size(); j += workers) {
-                hashes[todo[j]] = auth::hash_access_key(keys[todo[j]]);
+            for (std::size_t j = w; j < pending.size(); j += workers) {
+                hashes[pending[j]] = auth::hash_access_key(keys[pending[j]]);
             }
         });
     }
