@@ -28,9 +28,9 @@ build: deps web
 # some warnings (errors here) only at -O2 and above.
 test: build
 	$(MAKE) --no-print-directory lint
-	ctest --preset dev -j $(JOBS)
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS) --target onstage
+	ctest --preset dev -j $(JOBS)
 
 demo: deps web
 	cmake --preset release >/dev/null
