@@ -16,8 +16,8 @@
 #include <chrono>
 #include <thread>
 
-#include "api/placeholder_page.hpp"
 #include "api/rest_api.hpp"
+#include "api/router.hpp"
 #include "api/server_context.hpp"
 #include "api/ws_session.hpp"
 #include "auth/signing_keyring.hpp"
@@ -32,14 +32,6 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t kMaxHeaderBytes = std::size_t{8} * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kDrainTimeout = std::chrono::seconds(5);
-
-HttpResponse text_response(const HttpRequest& req, http::status status,
-                           std::string_view content_type, std::string body) {
-    HttpResponse res = json_response(req, status, std::move(body));
-    res.set(http::field::content_type,
-            beast::string_view(content_type.data(), content_type.size()));
-    return res;
-}
 
 // The event id from `?e=` of /api/v1/live (ids are [a-z0-9-]: no decoding needed).
 std::string event_param(std::string_view target) {
@@ -57,49 +49,6 @@ std::string event_param(std::string_view target) {
         query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
     return {};
-}
-
-asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
-                                    const std::string& client) {
-    const std::string_view target(req.target().data(), req.target().size());
-    const std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/api/v1/login") {
-        if (req.method() != http::verb::post) {
-            co_return error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                                     "Use POST.");
-        }
-        co_return co_await handle_login(ctx, req, client);
-    }
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        auto res =
-            error_response(req, http::status::method_not_allowed, "method_not_allowed", "Use GET.");
-        res.set(http::field::allow, "GET, HEAD");
-        co_return res;
-    }
-    if (path == "/healthz") {
-        co_return json_response(req, http::status::ok, R"({"status":"ok"})");
-    }
-    if (path == "/readyz") {
-        if (ctx.draining) {
-            co_return error_response(req, http::status::service_unavailable, "draining",
-                                     "The server is shutting down.");
-        }
-        co_return json_response(req, http::status::ok, R"({"status":"ready"})");
-    }
-    if (path == "/metrics") {
-        co_return text_response(req, http::status::ok, "text/plain; version=0.0.4",
-                                ctx.metrics.render());
-    }
-    if (const StaticFile* file = ctx.web.find(path)) {
-        HttpResponse res = text_response(req, http::status::ok, file->content_type, file->body);
-        res.set(http::field::cache_control,
-                file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
-        co_return res;
-    }
-    if (const auto page = placeholder_page(path)) {
-        co_return text_response(req, http::status::ok, "text/html; charset=utf-8", *page);
-    }
-    co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
 }
 
 asio::awaitable<void> http_session(ServerContext& ctx, tcp::socket socket) {
@@ -232,8 +181,9 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     if (web.empty()) {
         spdlog::warn("no web apps at '{}': serving placeholder pages", options.web_root.string());
     }
-    ServerContext ctx{ioc,    store_worker, signer,   events, logins,
-                      crypto, metrics,      sessions, web,    limits};
+    ServerContext ctx{
+        ioc,    store_worker,       signer, events, logins, crypto, metrics, sessions, web,
+        limits, options.admin_token};
 
     tcp::acceptor acceptor(ioc);
     if (!open_acceptor(acceptor, options)) {

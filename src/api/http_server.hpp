@@ -19,6 +19,7 @@ struct ServeOptions {
     std::uint16_t port = 8080;       // 0 picks a free port; on_listening is told which
     int io_threads = 0;              // 0: one per core
     std::filesystem::path web_root;  // the built web apps (web/dist); empty: placeholders
+    std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };

@@ -104,6 +104,7 @@ struct ServerContext {
     SessionSet& sessions;
     const StaticFiles& web;
     ServerLimits limits;
+    std::string admin_token;  // empty: the admin API answers 404
     std::atomic<bool> draining{false};
 };
 

@@ -1,0 +1,66 @@
+#include "api/router.hpp"
+
+#include "api/async.hpp"
+
+#include "api/placeholder_page.hpp"
+
+namespace onstage::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+HttpResponse text_response(const HttpRequest& req, http::status status,
+                           std::string_view content_type, std::string body) {
+    HttpResponse res = json_response(req, status, std::move(body));
+    res.set(http::field::content_type,
+            beast::string_view(content_type.data(), content_type.size()));
+    return res;
+}
+
+}  // namespace
+
+asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
+                                    const std::string& client) {
+    const std::string_view target(req.target().data(), req.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/api/v1/login") {
+        if (req.method() != http::verb::post) {
+            co_return error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                                     "Use POST.");
+        }
+        co_return co_await handle_login(ctx, req, client);
+    }
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        auto res =
+            error_response(req, http::status::method_not_allowed, "method_not_allowed", "Use GET.");
+        res.set(http::field::allow, "GET, HEAD");
+        co_return res;
+    }
+    if (path == "/healthz") {
+        co_return json_response(req, http::status::ok, R"({"status":"ok"})");
+    }
+    if (path == "/readyz") {
+        if (ctx.draining) {
+            co_return error_response(req, http::status::service_unavailable, "draining",
+                                     "The server is shutting down.");
+        }
+        co_return json_response(req, http::status::ok, R"({"status":"ready"})");
+    }
+    if (path == "/metrics") {
+        co_return text_response(req, http::status::ok, "text/plain; version=0.0.4",
+                                ctx.metrics.render());
+    }
+    if (const StaticFile* file = ctx.web.find(path)) {
+        HttpResponse res = text_response(req, http::status::ok, file->content_type, file->body);
+        res.set(http::field::cache_control,
+                file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        co_return res;
+    }
+    if (const auto page = placeholder_page(path)) {
+        co_return text_response(req, http::status::ok, "text/html; charset=utf-8", *page);
+    }
+    co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
+}
+
+}  // namespace onstage::api
