@@ -14,10 +14,20 @@ using domain::Role;
 using domain::StageState;
 using protocol::CommandType;
 
-using protocol::kCloseKicked;
-
 Reply error_reply(const domain::Error& e) {
     return Reply{std::string(domain::to_string(e.code)), e.message};
+}
+
+// An audit entry for an action that is not a stage transition (moderation, signing out).
+domain::AuditEntry action_entry(const std::string& event_id, const std::string& actor_id,
+                                std::string action, const std::string& subject_id) {
+    domain::AuditEntry audit;
+    audit.event_id = event_id;
+    audit.at_ms = now_ms();
+    audit.actor_id = actor_id;
+    audit.action = std::move(action);
+    audit.subject_id = subject_id;
+    return audit;
 }
 
 bool on_stage(StageState s) {
@@ -179,6 +189,8 @@ asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, protocol::Co
         co_return Reply{};
     case CommandType::set_on_air:
         co_return set_on_air(who, command.on_air);
+    case CommandType::sign_out:
+        co_return co_await sign_out(who);
     case CommandType::mute:
     case CommandType::unmute:
     case CommandType::video_off:
@@ -240,7 +252,7 @@ Result<domain::Transition, domain::Error> EventRuntime::run_stage_command(
     }
 }
 
-asio::awaitable<Reply> EventRuntime::apply(domain::Transition transition) {
+asio::awaitable<Reply> EventRuntime::apply(domain::Transition transition, Revocation revocation) {
     // Persist first (store thread, in command order), then tell people: nobody is ever told
     // about a change that a crash could take back.
     bool saved = true;
@@ -262,12 +274,12 @@ asio::awaitable<Reply> EventRuntime::apply(domain::Transition transition) {
         // this event (a restart) returns to what was saved.
         co_return Reply{"internal", "The change could not be saved; please try again."};
     }
-    fan_out(transition);
+    fan_out(transition, revocation);
     schedule_invite_expiry();
     co_return Reply{};
 }
 
-void EventRuntime::fan_out(const domain::Transition& t) {
+void EventRuntime::fan_out(const domain::Transition& t, Revocation revocation) {
     const auto names = name_of();
     for (const auto& status : t.changed) {
         const auto payload = hub::make_payload(protocol::encode_status(status, names));
@@ -282,10 +294,10 @@ void EventRuntime::fan_out(const domain::Transition& t) {
         if (it == online_.end()) {
             continue;
         }
-        const auto payload = hub::make_payload(protocol::encode_revoked("kicked"));
+        const auto payload = hub::make_payload(protocol::encode_revoked(revocation.reason));
         for (const auto& weak : it->second.tab_refs) {
             if (const auto tab = weak.lock()) {
-                tab->revoke(payload, kCloseKicked);
+                tab->revoke(payload, revocation.close_code);
             }
         }
     }
@@ -307,12 +319,8 @@ asio::awaitable<Reply> EventRuntime::moderate(const Identity& who, const protoco
         }
     }
     const std::string kind(protocol::to_string(c.type));
-    domain::AuditEntry audit;
-    audit.event_id = event_.id;
-    audit.at_ms = now_ms();
-    audit.actor_id = who.participant_id;
-    audit.action = kind;
-    audit.subject_id = c.participant_id;
+    const domain::AuditEntry audit =
+        action_entry(event_.id, who.participant_id, kind, c.participant_id);
     bool saved = true;
     try {
         auto save = [audit](store::Store& s) { return s.append_audit(audit); };
@@ -330,6 +338,28 @@ asio::awaitable<Reply> EventRuntime::moderate(const Identity& who, const protoco
     hub_.send_to(c.participant_id, payload);
     hub_.send_to_role(Role::moderator, payload);
     co_return Reply{};
+}
+
+// Signing out ends this participant's session everywhere: a moderator's queue, invite and
+// interview go back to the shared list (as when a moderator leaves), they go off air, the token
+// stops working (session version bump) and every tab of theirs gets `revoked` and a 1000 close.
+asio::awaitable<Reply> EventRuntime::sign_out(const Identity& who) {
+    domain::Transition t;
+    if (who.role == Role::moderator) {
+        auto left = stage_.moderator_left(who.participant_id, now_ms());
+        if (!left) {
+            co_return error_reply(left.error());
+        }
+        t = std::move(left).value();
+        if (const auto it = online_.find(who.participant_id);
+            it != online_.end() && it->second.on_air) {
+            set_on_air(who, false);
+        }
+    }
+    t.audit.push_back(
+        action_entry(event_.id, who.participant_id, "signed_out", who.participant_id));
+    t.revoke_sessions.push_back(who.participant_id);
+    co_return co_await apply(std::move(t), Revocation{"signed_out", protocol::kCloseNormal});
 }
 
 Reply EventRuntime::set_on_air(const Identity& who, bool on_air) {

@@ -53,6 +53,12 @@ struct AttachResult {
     std::vector<hub::Frame> frames;  // missed events, or one snapshot tagged with the stream seq
 };
 
+// How a transition's revoke_sessions end their tabs: kicked (4403) or signed out (1000).
+struct Revocation {
+    std::string_view reason = "kicked";
+    std::uint16_t close_code = protocol::kCloseKicked;
+};
+
 class EventRuntime : public std::enable_shared_from_this<EventRuntime> {
 public:
     using Strand = asio::strand<asio::io_context::executor_type>;
@@ -94,10 +100,11 @@ private:
 
     Result<domain::Transition, domain::Error> run_stage_command(const Identity& who,
                                                                 const protocol::Command& c);
-    asio::awaitable<Reply> apply(domain::Transition transition);
+    asio::awaitable<Reply> apply(domain::Transition transition, Revocation revocation = {});
+    asio::awaitable<Reply> sign_out(const Identity& who);
     asio::awaitable<Reply> moderate(const Identity& who, const protocol::Command& c);
     Reply set_on_air(const Identity& who, bool on_air);
-    void fan_out(const domain::Transition& transition);
+    void fan_out(const domain::Transition& transition, Revocation revocation);
     std::string snapshot_for(const Identity& who) const;
     std::vector<protocol::OnlineView> online_staff() const;
     void schedule_invite_expiry();

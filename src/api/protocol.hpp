@@ -35,6 +35,7 @@ inline constexpr std::size_t kMaxParticipantIdBytes = 64;
 inline constexpr std::int64_t kHelloTimeoutMs = 10'000;
 
 // --- close codes (docs/protocol.md "Close codes") -------------------------------------------
+inline constexpr std::uint16_t kCloseNormal = 1000;     // signed out
 inline constexpr std::uint16_t kCloseGoingAway = 1001;  // server shutting down: reconnect
 inline constexpr std::uint16_t kCloseFrameTooLarge = 1009;
 inline constexpr std::uint16_t kCloseUnauthenticated = 4401;  // bad/expired/revoked token
@@ -67,10 +68,11 @@ enum class CommandType : std::uint8_t {
     video_off,
     video_on,
     set_on_air,
+    sign_out,
 };
 
 // Every CommandType, in declaration order (the fixture test checks each has a golden example).
-inline constexpr std::array<CommandType, 24> kCommandTypes{
+inline constexpr std::array<CommandType, 25> kCommandTypes{
     CommandType::hello,         CommandType::ping,     CommandType::raise,
     CommandType::edit_question, CommandType::lower,    CommandType::accept,
     CommandType::decline,       CommandType::claim,    CommandType::release,
@@ -79,6 +81,7 @@ inline constexpr std::array<CommandType, 24> kCommandTypes{
     CommandType::promote,       CommandType::demote,   CommandType::remove,
     CommandType::kick,          CommandType::mute,     CommandType::unmute,
     CommandType::video_off,     CommandType::video_on, CommandType::set_on_air,
+    CommandType::sign_out,
 };
 
 // The wire name of the command's `type`.

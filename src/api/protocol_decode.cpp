@@ -58,6 +58,7 @@ constexpr std::array<Spec, kCommandTypes.size()> kSpecs{{
     {CommandType::video_off, "video_off", kParticipantId},
     {CommandType::video_on, "video_on", kParticipantId},
     {CommandType::set_on_air, "set_on_air", kOnAir},
+    {CommandType::sign_out, "sign_out", kNone},
 }};
 
 constexpr bool specs_in_enum_order() {
@@ -69,7 +70,7 @@ constexpr bool specs_in_enum_order() {
     return true;
 }
 static_assert(specs_in_enum_order(), "kSpecs and kCommandTypes must follow CommandType");
-static_assert(static_cast<std::size_t>(CommandType::set_on_air) + 1 == kCommandTypes.size(),
+static_assert(static_cast<std::size_t>(CommandType::sign_out) + 1 == kCommandTypes.size(),
               "a new CommandType needs an entry in kCommandTypes and kSpecs");
 
 ProtocolError error(std::string_view code, std::string message, std::string id = {}) {

@@ -71,7 +71,8 @@ export type Command =
     | ({ type: 'unmute' } & ParticipantTarget)
     | ({ type: 'video_off' } & ParticipantTarget)
     | ({ type: 'video_on' } & ParticipantTarget)
-    | ({ type: 'set_on_air'; on_air: boolean } & Id);
+    | ({ type: 'set_on_air'; on_air: boolean } & Id)
+    | ({ type: 'sign_out' } & Id);
 
 export type CommandType = Command['type'];
 
@@ -106,6 +107,7 @@ export const COMMAND_MEMBERS: Readonly<Record<CommandType | 'hello', readonly st
     video_off: ['participant_id'],
     video_on: ['participant_id'],
     set_on_air: ['on_air'],
+    sign_out: [],
 };
 
 // Encodes a command (or hello) as one text frame.
