@@ -43,7 +43,7 @@ domain::TimeMs now_ms() {
 }
 
 asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
-    asio::io_context& ioc, StoreWorker& store, std::string event_id,
+    asio::io_context& ioc, StoreWorker& store, Metrics& metrics, std::string event_id,
     domain::TimeMs invite_timeout_ms) {
     struct Loaded {
         std::optional<domain::Event> event;
@@ -73,15 +73,17 @@ asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
     }
     domain::Stage stage(loaded.event->id, std::move(roles), std::move(loaded.statuses),
                         invite_timeout_ms);
-    auto runtime = std::make_shared<EventRuntime>(ioc, store, std::move(*loaded.event),
+    auto runtime = std::make_shared<EventRuntime>(ioc, store, metrics, std::move(*loaded.event),
                                                   std::move(people), std::move(stage));
     asio::post(runtime->strand_, [runtime] { runtime->schedule_invite_expiry(); });
     co_return runtime;
 }
 
-EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, domain::Event event,
-                           std::unordered_map<std::string, Person> people, domain::Stage stage)
+EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
+                           domain::Event event, std::unordered_map<std::string, Person> people,
+                           domain::Stage stage)
     : store_(store),
+      metrics_(metrics),
       strand_(asio::make_strand(ioc)),
       event_(std::move(event)),
       people_(std::move(people)),
@@ -115,8 +117,15 @@ asio::awaitable<void> EventRuntime::detach(Identity who, const Tab* tab) {
 }
 
 asio::awaitable<Reply> EventRuntime::handle(Identity who, protocol::Command command) {
-    co_return co_await asio::co_spawn(strand_, handle_on_strand(std::move(who), std::move(command)),
-                                      asio::use_awaitable);
+    const auto received = std::chrono::steady_clock::now();
+    const bool measured = command.type != CommandType::ping;
+    Reply reply = co_await asio::co_spawn(
+        strand_, handle_on_strand(std::move(who), std::move(command)), asio::use_awaitable);
+    if (measured && reply.ok()) {
+        metrics_.command_delivery.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - received));
+    }
+    co_return reply;
 }
 
 asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::shared_ptr<Tab> tab,
@@ -131,7 +140,7 @@ asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::
         }
     }
     const Person* me = person(who.participant_id);
-    ++tabs_connected_;
+    ++metrics_.tabs_attached;
     Online& online = online_[who.participant_id];
     online.tab_refs.push_back(tab);
     if (online.tabs++ == 0 && who.role != Role::attendee) {
@@ -162,7 +171,7 @@ asio::awaitable<void> EventRuntime::detach_on_strand(Identity who, const Tab* ta
     if (it == online_.end()) {
         co_return;
     }
-    --tabs_connected_;
+    --metrics_.tabs_attached;
     std::erase_if(it->second.tab_refs, [tab](const std::weak_ptr<Tab>& w) {
         const auto t = w.lock();
         return !t || t.get() == tab;

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/metrics.hpp"
 #include "api/protocol.hpp"
 #include "api/store_worker.hpp"
 #include "domain/stage.hpp"
@@ -65,11 +66,11 @@ public:
 
     // Loads the event, its people and their statuses; nullptr if there is no such event.
     static asio::awaitable<std::shared_ptr<EventRuntime>> load(asio::io_context& ioc,
-                                                               StoreWorker& store,
+                                                               StoreWorker& store, Metrics& metrics,
                                                                std::string event_id,
                                                                domain::TimeMs invite_timeout_ms);
 
-    EventRuntime(asio::io_context& ioc, StoreWorker& store, domain::Event event,
+    EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics, domain::Event event,
                  std::unordered_map<std::string, Person> people, domain::Stage stage);
 
     // Immutable after load: safe from any thread.
@@ -80,9 +81,6 @@ public:
                                          std::uint64_t since);
     asio::awaitable<void> detach(Identity who, const Tab* tab);
     asio::awaitable<Reply> handle(Identity who, protocol::Command command);
-
-    // Connected tabs (for metrics); approximate when read off the strand.
-    std::size_t connected_tabs() const { return tabs_connected_.load(); }
 
 private:
     // Every *_on_strand coroutine runs on strand_ (spawned there by its public wrapper), so
@@ -112,6 +110,7 @@ private:
     protocol::NameOf name_of() const;
 
     StoreWorker& store_;
+    Metrics& metrics_;
     Strand strand_;
     domain::Event event_;
     std::unordered_map<std::string, Person> people_;
@@ -119,7 +118,6 @@ private:
     hub::EventHub hub_;
     std::unordered_map<std::string, Online> online_;
     asio::steady_timer invite_timer_;
-    std::atomic<std::size_t> tabs_connected_{0};
 };
 
 domain::TimeMs now_ms();

@@ -175,7 +175,7 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     StoreWorker store_worker(std::move(store));
     asio::thread_pool crypto(1);
     const ServerLimits limits;
-    EventRegistry events(ioc, store_worker, limits.invite_timeout_ms);
+    EventRegistry events(ioc, store_worker, metrics, limits.invite_timeout_ms);
     LoginThrottle logins;
     const StaticFiles web(options.web_root);
     if (web.empty()) {

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "api/event_runtime.hpp"
+#include "api/metrics.hpp"
 #include "api/static_files.hpp"
 #include "api/store_worker.hpp"
 #include "auth/rate_limiter.hpp"
@@ -32,15 +33,16 @@ struct ServerLimits {
 // Loaded events, created on first use. Thread-safe.
 class EventRegistry {
 public:
-    EventRegistry(asio::io_context& ioc, StoreWorker& store, domain::TimeMs invite_timeout_ms)
-        : ioc_(ioc), store_(store), invite_timeout_ms_(invite_timeout_ms) {}
+    EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
+                  domain::TimeMs invite_timeout_ms)
+        : ioc_(ioc), store_(store), metrics_(metrics), invite_timeout_ms_(invite_timeout_ms) {}
     // nullptr if the event does not exist.
     asio::awaitable<std::shared_ptr<EventRuntime>> get(std::string event_id);
-    std::size_t connected_tabs() const;
 
 private:
     asio::io_context& ioc_;
     StoreWorker& store_;
+    Metrics& metrics_;
     domain::TimeMs invite_timeout_ms_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<EventRuntime>> events_;
@@ -60,23 +62,6 @@ private:
     std::mutex mutex_;
     auth::RateLimiter by_participant_;
     auth::RateLimiter by_address_;
-};
-
-// Counters for /metrics (Prometheus text format). Thread-safe.
-class Metrics {
-public:
-    std::atomic<std::uint64_t> connections_total{0};
-    std::atomic<std::int64_t> connections_open{0};
-    std::atomic<std::uint64_t> messages_in{0};
-    std::atomic<std::uint64_t> messages_out{0};
-    std::atomic<std::uint64_t> hand_raises{0};
-    std::atomic<std::uint64_t> logins{0};
-    void count_error(const std::string& code);
-    std::string render() const;
-
-private:
-    mutable std::mutex mutex_;
-    std::map<std::string, std::uint64_t> errors_;
 };
 
 class WsSession;

@@ -73,6 +73,21 @@ TEST_F(RealtimeTest, TwoModeratorsWalkAnAttendeeFromRaiseToKick) {
     ASSERT_TRUE(refused);
     EXPECT_EQ((*refused)["code"], "token_revoked");
     EXPECT_EQ(replay.wait_closed(), 4401);
+
+    // /metrics saw it all: the raise, the refused second claim, the commands' delivery times,
+    // the tabs still signed in (Mo, Mia, Tara).
+    const auto metrics = http_get(port, "/metrics");
+    ASSERT_EQ(metrics.status, 200);
+    const std::string& text = metrics.body;
+    EXPECT_NE(text.find("\nonstage_hand_raises_total 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("onstage_errors_total{code=\"already_claimed\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("\nonstage_tabs_attached 3\n"), std::string::npos) << text;
+    std::smatch count;
+    ASSERT_TRUE(std::regex_search(text, count,
+                                  std::regex(R"(onstage_command_delivery_seconds_count (\d+))")));
+    EXPECT_EQ(std::stoi(count[1]), 9)
+        << "raise, claim, invite, accept, mute, approve, promote, demote, kick (refusals and "
+           "pings are not deliveries)";
 }
 
 TEST_F(RealtimeTest, HandsSurviveDisconnectAndRestartAndWaitForAModerator) {
