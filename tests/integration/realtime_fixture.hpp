@@ -100,6 +100,16 @@ protected:
         return ws;
     }
 
+    // Says hello with `token` and expects the server to refuse it as revoked and close 4401.
+    void expect_token_revoked(const std::string& token) {
+        WsClient replay(port, "/api/v1/live?e=" + event_id);
+        replay.send({{"type", "hello"}, {"token", token}, {"since", 0}});
+        const auto refused = replay.next();
+        ASSERT_TRUE(refused);
+        EXPECT_EQ((*refused)["code"], "token_revoked");
+        EXPECT_EQ(replay.wait_closed(), 4401);
+    }
+
     static bool is_status(const nlohmann::json& m, const std::string& attendee,
                           const std::string& state) {
         return m.value("type", "") == "status" && m.contains("attendee") &&

@@ -52,12 +52,7 @@ TEST_F(RealtimeTest, AModeratorSigningOutReturnsTheirWorkAndEndsEveryTab) {
     }));
 
     // The old token is dead; signing in again gives a fresh session.
-    WsClient replay(port, "/api/v1/live?e=" + event_id);
-    replay.send({{"type", "hello"}, {"token", mo_token}, {"since", 0}});
-    const auto refused = replay.next();
-    ASSERT_TRUE(refused);
-    EXPECT_EQ((*refused)["code"], "token_revoked");
-    EXPECT_EQ(replay.wait_closed(), 4401);
+    expect_token_revoked(mo_token);
     auto again = connect(mo);
     EXPECT_EQ(again->command("claim", {{"attendee_id", ada.id}})["type"], "ack");
 }
