@@ -8,6 +8,7 @@ const modules = resolve(import.meta.dirname, 'node_modules');
 
 export default defineConfig({
     root: resolve(import.meta.dirname, '../tests/e2e'),
+    cacheDir: resolve(modules, '.vite-e2e'), // not tests/e2e/node_modules: keep the source tree clean
     resolve: {
         alias: {
             'playwright-core': resolve(modules, 'playwright-core'),

@@ -88,8 +88,10 @@ beforeEach(() => {
     if (failed) throw new Error('not run: an earlier step failed (see the first failure)');
 });
 
-afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') failed = true;
+afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || failed) return;
+    failed = true;
+    await evidence.shots('FAILED', everyone).catch(() => undefined); // what each person saw then
 });
 
 afterAll(async () => {
@@ -202,7 +204,7 @@ describe('screening workflow in the browser', () => {
         await ben.page.getByRole('button', { name: 'Raise hand' }).click();
         await sees(row(mod.page, 'Raised hands', 'Ben Browser'), 'Ben\'s hand again');
         await click(mod.page, 'Raised hands', 'Ben Browser', 'Dismiss');
-        await sees(ben.page.getByText('Thanks for your question!'), 'a polite notice for Ben');
+        await sees(ben.page.getByText(/^Thank you for your question\./), 'a polite notice for Ben');
         await sees(status(ben, 'Raise your hand to ask a question'), 'Ben back to watching');
         await seesNo(row(mod.page, 'Raised hands', 'Ben Browser'), 'Ben\'s dismissed hand');
         await evidence.shots('dismissed', [mod, ben]);
