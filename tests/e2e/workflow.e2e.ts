@@ -66,6 +66,11 @@ async function open(label: string, link: Link, viewport?: { width: number; heigh
     return actor;
 }
 
+// The moderator's log of what their actions did.
+function results(actor: Actor): Locator {
+    return actor.page.getByRole('list', { name: 'Results' });
+}
+
 function status(actor: Actor, text: string | RegExp): Locator {
     return actor.page.locator('.status').filter({ hasText: text });
 }
@@ -157,6 +162,7 @@ describe('screening workflow in the browser', () => {
         await sees(row(mod.page, 'My queue', 'Ada Asker'), 'Ada in Mo\'s queue');
         await sees(status(ada, 'A moderator may call you soon'), 'Ada told a moderator may call her');
         await sees(row(mod2.page, 'Raised hands', 'Ada Asker').getByText('claimed by Mo Moderator'), 'Mia seeing Mo has Ada');
+        await sees(results(mod).getByText('Claim Ada Asker: done.'), 'the claim\'s result in Mo\'s log');
         await evidence.shots('claimed', [mod, mod2, ada]);
     });
 
@@ -173,6 +179,18 @@ describe('screening workflow in the browser', () => {
         await sees(status(ada, 'You are talking with a moderator'), 'Ada in the interview');
         await sees(row(mod.page, 'Interview', 'Ada Asker').getByText(QUESTION_A), 'Ada with her question in the interview panel');
         await evidence.shots('interview', [mod, ada]);
+    });
+
+    test('a refused action shows the moderator why, and changes nothing', async () => {
+        await ben.page.getByLabel('Your question').fill(QUESTION_B);
+        await ben.page.getByRole('button', { name: 'Raise hand' }).click();
+        await click(mod.page, 'Raised hands', 'Ben Browser', 'Claim');
+        await sees(row(mod.page, 'My queue', 'Ben Browser'), 'Ben in Mo\'s queue');
+        // Mo is still interviewing Ada: one interview at a time.
+        await click(mod.page, 'My queue', 'Ben Browser', 'Invite');
+        await sees(results(mod).getByText(/^Invite Ben Browser failed: Finish your current interview/), 'why the invite was refused');
+        await sees(status(ben, 'A moderator may call you soon'), 'Ben still in the queue, not invited');
+        await evidence.shots('refused', [mod, ben]);
     });
 
     test('approve moves the attendee to the holding room', async () => {
@@ -200,13 +218,10 @@ describe('screening workflow in the browser', () => {
     });
 
     test('a moderator dismisses a hand and the attendee is told politely', async () => {
-        await ben.page.getByLabel('Your question').fill(QUESTION_B);
-        await ben.page.getByRole('button', { name: 'Raise hand' }).click();
-        await sees(row(mod.page, 'Raised hands', 'Ben Browser'), 'Ben\'s hand again');
-        await click(mod.page, 'Raised hands', 'Ben Browser', 'Dismiss');
+        await click(mod.page, 'My queue', 'Ben Browser', 'Dismiss');
         await sees(ben.page.getByText(/^Thank you for your question\./), 'a polite notice for Ben');
         await sees(status(ben, 'Raise your hand to ask a question'), 'Ben back to watching');
-        await seesNo(row(mod.page, 'Raised hands', 'Ben Browser'), 'Ben\'s dismissed hand');
+        await seesNo(row(mod.page, 'My queue', 'Ben Browser'), 'Ben\'s dismissed hand');
         await evidence.shots('dismissed', [mod, ben]);
     });
 
@@ -224,12 +239,13 @@ describe('screening workflow in the browser', () => {
     test('kick removes her for good: her page says so and a reload cannot get back in', async () => {
         mod.page.once('dialog', (d) => void d.accept());
         await click(mod.page, 'Holding room', 'Ada Asker', 'Kick');
-        await sees(ada.page.getByText('You were removed from this event'), 'Ada told she was removed');
+        await sees(ada.page.getByRole('alert').getByText('You were removed from this event'), 'Ada told she was removed');
+        await sees(ada.page.getByText('this link no longer lets you in'), 'Ada told the link is dead');
         await seesNo(row(mod.page, 'Holding room', 'Ada Asker'), 'Ada in the holding room list');
         await evidence.shots('kicked', [mod, ada]);
 
         await ada.page.reload();
-        await sees(ada.page.getByText('You were removed from this event'), 'Ada still removed after a reload');
+        await sees(ada.page.getByRole('alert').getByText('You were removed from this event'), 'Ada still removed after a reload');
         await seesNo(ada.page.getByLabel('Your question'), 'a question box for a kicked attendee');
         await evidence.shots('kicked-reload', [ada]);
     });

@@ -9,6 +9,7 @@ export const S = {
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     removed: 'You were removed from this event',
+    removedBody: 'A moderator removed you, so this link no longer lets you in.',
     sessionEnded: 'Your session has ended. Please open your link again.',
     signInAgain: 'Sign in again',
     youAre: (name: string) => `Signed in as ${name}`,
