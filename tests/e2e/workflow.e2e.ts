@@ -164,6 +164,11 @@ describe('screening workflow in the browser', () => {
         await sees(row(mod2.page, 'Raised hands', 'Ada Asker').getByText('claimed by Mo Moderator'), 'Mia seeing Mo has Ada');
         await sees(results(mod).getByText('Claim Ada Asker: done.'), 'the claim\'s result in Mo\'s log');
         await evidence.shots('claimed', [mod, mod2, ada]);
+
+        // A reload keeps the moderator signed in (no access key again) and shows the same desk.
+        await mod.page.reload();
+        await sees(row(mod.page, 'My queue', 'Ada Asker'), 'Ada still in Mo\'s queue after a reload');
+        expect(await mod.page.getByLabel('Access key').count(), 'the key form after a reload').toBe(0);
     });
 
     test('the moderator invites; the attendee sees the invitation with a countdown and accepts', async () => {
