@@ -10,6 +10,7 @@ import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDi
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show (never a speed check)
 const QUESTION_A = 'How will the new budget affect rural schools?';
+const QUESTION_A_EDITED = 'How will the new budget affect rural schools and their buses?';
 const QUESTION_B = 'Will the slides be shared afterwards?';
 const PHONE = { width: 390, height: 844 };
 
@@ -165,6 +166,17 @@ describe('screening workflow in the browser', () => {
         await sees(results(mod).getByText('Claim Ada Asker: done.'), 'the claim\'s result in Mo\'s log');
         await evidence.shots('claimed', [mod, mod2, ada]);
 
+        // She sharpens her question while she waits; every moderator sees the new text, marked.
+        await ada.page.getByRole('button', { name: 'Edit question' }).click();
+        await ada.page.getByLabel('Your question').fill(QUESTION_A_EDITED);
+        await ada.page.getByRole('button', { name: 'Save' }).click();
+        await sees(ada.page.locator('.question').filter({ hasText: QUESTION_A_EDITED }), 'Ada\'s edited question');
+        for (const m of [mod, mod2]) {
+            const hand = row(m.page, m === mod ? 'My queue' : 'Raised hands', 'Ada Asker');
+            await sees(hand.getByText(QUESTION_A_EDITED), `the edited question on ${m.label}'s screen`);
+            await sees(hand.getByText('edited', { exact: true }), `the "edited" mark on ${m.label}'s screen`);
+        }
+
         // A reload keeps the moderator signed in (no access key again) and shows the same desk.
         await mod.page.reload();
         await sees(row(mod.page, 'My queue', 'Ada Asker'), 'Ada still in Mo\'s queue after a reload');
@@ -182,7 +194,12 @@ describe('screening workflow in the browser', () => {
         await dialog.getByRole('button', { name: 'Accept' }).click();
         await seesNo(dialog, 'the invitation dialog');
         await sees(status(ada, 'You are talking with a moderator'), 'Ada in the interview');
-        await sees(row(mod.page, 'Interview', 'Ada Asker').getByText(QUESTION_A), 'Ada with her question in the interview panel');
+        await sees(row(mod.page, 'Interview', 'Ada Asker').getByText(QUESTION_A_EDITED), 'Ada with her question in the interview panel');
+
+        // The moderator mutes her during the interview: she is told who did it, he sees it marked.
+        await click(mod.page, 'Interview', 'Ada Asker', 'Mute');
+        await sees(ada.page.getByText('Mo Moderator muted your microphone.'), 'Ada told she was muted');
+        await sees(row(mod.page, 'Interview', 'Ada Asker').getByText('muted', { exact: true }), 'the muted mark');
         await evidence.shots('interview', [mod, ada]);
     });
 
@@ -209,7 +226,7 @@ describe('screening workflow in the browser', () => {
         await click(mod2.page, 'Holding room', 'Ada Asker', 'Promote');
         await sees(status(ada, 'You are live on stage'), 'Ada told she is live');
         await sees(section(talent.page, 'Live guests').getByText('Ada Asker'), 'Ada among the talent\'s live guests');
-        await sees(section(talent.page, 'Live guests').getByText(QUESTION_A), 'Ada\'s question on the talent\'s screen');
+        await sees(section(talent.page, 'Live guests').getByText(QUESTION_A_EDITED), 'Ada\'s question on the talent\'s screen');
         await sees(row(mod.page, 'Live on stage', 'Ada Asker'), 'Ada in the moderator\'s live list');
         await evidence.shots('live', [mod, talent, ada]);
     });

@@ -41,7 +41,7 @@ export const S = {
     expired: 'This invitation has expired.',
     accept: 'Accept',
     decline: 'Decline',
-    dismiss: 'Dismiss',
+    dismiss: 'OK',
     mutedBy: (name: string) => `${name} muted your microphone.`,
     unmutedBy: (name: string) => `${name} unmuted your microphone.`,
     videoOffBy: (name: string) => `${name} turned your camera off.`,
