@@ -1,6 +1,6 @@
 // The pieces a browser end-to-end test stands on: the real `onstage` binary (event create +
 // serve on port 0), Debian's Chromium driven by playwright-core, and the artifacts directory
-// where screenshots (always) and console/server logs (on failure) are kept.
+// where screenshots and the browsers' console and server logs are kept.
 //
 // Inputs come from the environment (tests/CMakeLists.txt sets them for ctest):
 //   ONSTAGE_BIN            the built `onstage` binary

@@ -101,7 +101,7 @@ afterEach(async (ctx) => {
 });
 
 afterAll(async () => {
-    if (failed) evidence?.saveLogs(everyone, server);
+    evidence?.saveLogs(everyone, server); // small; on a failure they are what explains it
     for (const a of everyone) await a.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await server?.stop();
