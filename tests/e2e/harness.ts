@@ -100,8 +100,13 @@ export class Server {
         readonly origin: string,
     ) {}
 
-    static async start(cfg: Config, dataDir: string): Promise<Server> {
-        const child = spawn(cfg.onstage, ['--data-dir', dataDir, 'serve', '--port', '0', '--web-root', cfg.webRoot], {
+    get port(): number {
+        return Number(new URL(this.origin).port);
+    }
+
+    // Port 0 lets the kernel pick; a restart passes the old port so open pages can reconnect.
+    static async start(cfg: Config, dataDir: string, port = 0): Promise<Server> {
+        const child = spawn(cfg.onstage, ['--data-dir', dataDir, 'serve', '--port', String(port), '--web-root', cfg.webRoot], {
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         let stderr = '';

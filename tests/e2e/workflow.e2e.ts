@@ -9,6 +9,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDir, type Config, type EventLinks, type Link } from './harness';
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show (never a speed check)
+const RECONNECT_MS = 30_000;
 const QUESTION_A = 'How will the new budget affect rural schools?';
 const QUESTION_A_EDITED = 'How will the new budget affect rural schools and their buses?';
 const QUESTION_B = 'Will the slides be shared afterwards?';
@@ -33,9 +34,9 @@ async function sees(loc: Locator, what: string): Promise<void> {
     }
 }
 
-async function seesNo(loc: Locator, what: string): Promise<void> {
+async function seesNo(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
     try {
-        await loc.first().waitFor({ state: 'hidden', timeout: SEEN_MS });
+        await loc.first().waitFor({ state: 'hidden', timeout });
     } catch {
         throw new Error(`expected ${what} to be gone`);
     }
@@ -220,6 +221,23 @@ describe('screening workflow in the browser', () => {
         await sees(status(ada, 'You are in the holding room'), 'Ada told she is in the holding room');
         await sees(row(mod.page, 'Holding room', 'Ada Asker'), 'Ada in the holding room list');
         await evidence.shots('holding', [mod, ada]);
+    });
+
+    test('a server restart loses nothing: the pages say they are reconnecting, then carry on', async () => {
+        if (!server) throw new Error('no server');
+        const port = server.port;
+        const before = server.stderr;
+        await server.stop();
+        for (const a of [mod, ada]) await sees(a.page.getByText('Reconnecting…'), `${a.label}'s reconnecting banner`);
+        await evidence.shots('server-down', [mod, ada]);
+
+        server = await Server.start(cfg, `${tmp.path}/data`, port);
+        server.stderr = `${before}--- restarted ---\n${server.stderr}`;
+        // The apps retry with backoff (up to 15 s apart), so the wait is longer than elsewhere.
+        for (const a of [mod, ada]) await seesNo(a.page.getByText('Reconnecting…'), `${a.label}'s reconnecting banner`, RECONNECT_MS);
+        await sees(status(ada, 'You are in the holding room'), 'Ada still in the holding room');
+        await sees(row(mod.page, 'Holding room', 'Ada Asker'), 'Ada still in the moderator\'s holding room list');
+        await sees(row(mod.page, 'My queue', 'Ben Browser'), 'Ben still in Mo\'s queue');
     });
 
     test('promote puts her live: the attendee and the talent both see it', async () => {
