@@ -190,7 +190,7 @@ function InviteDialog(props: { me: AttendeeView; busy: boolean; act: Send }) {
                 <p>{S.invitedBody(props.me.moderator_name ?? '')}</p>
                 {left !== null && <p className="muted">{left > 0 ? S.expiresIn(left) : S.expired}</p>}
                 <div className="row">
-                    <button disabled={props.busy} onClick={() => void props.act(S.accept, { type: 'accept' })}>{S.accept}</button>
+                    <button autoFocus disabled={props.busy} onClick={() => void props.act(S.accept, { type: 'accept' })}>{S.accept}</button>
                     <button className="secondary" disabled={props.busy} onClick={() => void props.act(S.decline, { type: 'decline' })}>
                         {S.decline}
                     </button>
