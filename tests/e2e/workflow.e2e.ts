@@ -234,7 +234,7 @@ describe('screening workflow in the browser', () => {
         server = await Server.start(cfg, `${tmp.path}/data`, port);
         server.stderr = `${before}--- restarted ---\n${server.stderr}`;
         // The apps retry with backoff (up to 15 s apart), so the wait is longer than elsewhere.
-        for (const a of [mod, ada]) await seesNo(a.page.getByText('Reconnecting…'), `${a.label}'s reconnecting banner`, RECONNECT_MS);
+        for (const a of everyone) await seesNo(a.page.getByText('Reconnecting…'), `${a.label}'s reconnecting banner`, RECONNECT_MS);
         await sees(status(ada, 'You are in the holding room'), 'Ada still in the holding room');
         await sees(row(mod.page, 'Holding room', 'Ada Asker'), 'Ada still in the moderator\'s holding room list');
         await sees(row(mod.page, 'My queue', 'Ben Browser'), 'Ben still in Mo\'s queue');
@@ -263,6 +263,22 @@ describe('screening workflow in the browser', () => {
         await sees(status(ben, 'Raise your hand to ask a question'), 'Ben back to watching');
         await seesNo(row(mod.page, 'My queue', 'Ben Browser'), 'Ben\'s dismissed hand');
         await evidence.shots('dismissed', [mod, ben]);
+    });
+
+    test('an attendee declines an invitation on her phone; the moderator is told', async () => {
+        await ben.page.getByLabel('Your question').fill(QUESTION_B);
+        await ben.page.getByRole('button', { name: 'Raise hand' }).click();
+        await click(mod.page, 'Raised hands', 'Ben Browser', 'Claim');
+        await click(mod.page, 'My queue', 'Ben Browser', 'Invite');
+        const dialog = ben.page.getByRole('dialog', { name: 'You are invited' });
+        await sees(dialog.getByText(/expires in \d+ s/), 'the invitation with its countdown on the phone');
+        await evidence.shots('invited-phone', [ben]);
+
+        await dialog.getByRole('button', { name: 'Decline' }).click();
+        await sees(status(ben, 'Raise your hand to ask a question'), 'Ben back to watching');
+        await sees(mod.page.getByRole('list', { name: 'Notices' }).getByText(/^Ben Browser: .*declined/), 'a notice that Ben declined');
+        await seesNo(row(mod.page, 'Invitations', 'Ben Browser'), 'Ben\'s declined invitation');
+        await evidence.shots('declined', [mod, ben]);
     });
 
     test('the moderator goes on air and off again; the talent sees it', async () => {

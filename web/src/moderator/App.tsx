@@ -68,7 +68,9 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                 <section className="card">
                     <h2>{S.notices}</h2>
                     {view.notices.length === 0 ? <p className="muted">{S.noNotices}</p> : (
-                        <ul className="plain log">{[...view.notices].reverse().map((n) => <li key={n.seq}>{n.text}</li>)}</ul>
+                        <ul className="plain log" aria-label={S.notices}>
+                            {[...view.notices].reverse().map((n) => <li key={n.seq}>{S.noticeAbout(view.names[n.subject_id] ?? S.unnamed, n.text)}</li>)}
+                        </ul>
                     )}
                     <h2>{S.results}</h2>
                     {log.lines.length === 0 && <p className="muted">{S.noResults}</p>}

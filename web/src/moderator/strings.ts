@@ -22,6 +22,7 @@ export const S = {
     staff: 'Staff online',
     notices: 'Notices',
     noNotices: 'No notices yet.',
+    noticeAbout: (name: string, text: string) => `${name}: ${text}`,
     results: 'Results',
     noResults: 'What you do shows here: done, or why not.',
     actionOn: (action: string, name: string) => `${action} ${name}`,
