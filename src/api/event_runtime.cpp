@@ -92,7 +92,11 @@ EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& m
       // (unless it sent one participant over 1,000 events per millisecond of its life), and
       // below 2^53, so browsers read it exactly.
       hub_(event_.id, hub::limits::kResumeEvents, static_cast<std::uint64_t>(now_ms()) * 1000U),
-      invite_timer_(strand_) {}
+      invite_timer_(strand_) {
+    for (const auto& s : stage_.live()) {
+        live_.insert(s.attendee_id);
+    }
+}
 
 const Person* EventRuntime::person(std::string_view participant_id) const {
     const auto it = people_.find(std::string(participant_id));
@@ -294,6 +298,15 @@ void EventRuntime::fan_out(const domain::Transition& t, Revocation revocation) {
         const auto payload = hub::make_payload(protocol::encode_status(status, names));
         hub_.send_to_role(Role::moderator, payload);
         hub_.send_to(status.attendee_id, payload);
+        // Talent sees who is live with them (their snapshot lists them), so they also hear when
+        // someone goes live or stops being live; nothing about hands, queues or interviews.
+        const bool was_live = live_.erase(status.attendee_id) > 0;
+        if (status.state == StageState::live) {
+            live_.insert(status.attendee_id);
+        }
+        if (was_live || status.state == StageState::live) {
+            hub_.send_to_role(Role::talent, payload);
+        }
     }
     for (const auto& notice : t.notices) {
         hub_.send_to(notice.to, hub::make_payload(protocol::encode_notice(notice)));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "api/metrics.hpp"
@@ -117,6 +118,7 @@ private:
     domain::Stage stage_;
     hub::EventHub hub_;
     std::unordered_map<std::string, Online> online_;
+    std::unordered_set<std::string> live_;  // attendees live on stage, whom talent hears about
     asio::steady_timer invite_timer_;
 };
 

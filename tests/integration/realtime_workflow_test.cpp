@@ -58,8 +58,15 @@ TEST_F(RealtimeTest, TwoModeratorsWalkAnAttendeeFromRaiseToKick) {
     // Any moderator may promote and demote.
     EXPECT_EQ(mia->command("promote", {{"attendee_id", ada.id}})["type"], "ack");
     ASSERT_TRUE(mo->wait_for([&](const json& m) { return is_status(m, ada.id, "live"); }));
+    // The talent hears of her only now that she is live (not of her hand, queue or interview)
+    // and again when she leaves the stage.
+    const auto first_for_talent =
+        tara->wait_for([](const json& m) { return m["type"] == "status"; });
+    ASSERT_TRUE(first_for_talent);
+    EXPECT_TRUE(is_status(*first_for_talent, ada.id, "live")) << first_for_talent->dump();
     EXPECT_EQ(mo->command("demote", {{"attendee_id", ada.id}})["type"], "ack");
     ASSERT_TRUE(ada_ws->wait_for([&](const json& m) { return is_status(m, ada.id, "holding"); }));
+    ASSERT_TRUE(tara->wait_for([&](const json& m) { return is_status(m, ada.id, "holding"); }));
 
     // Kick: the attendee's socket gets `revoked` and is closed; their token and login are dead.
     const std::string old_token = token_of(ada);

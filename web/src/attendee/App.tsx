@@ -23,7 +23,7 @@ export function AttendeeApp() {
     }, [linkOk, signIn]);
 
     if (!linkOk) return <Shell><p className="card">{S.badLink}</p></Shell>;
-    if (auth.error?.code === 'kicked') return <Shell><p className="card status">{S.removed}</p></Shell>;
+    if (auth.error?.code === 'kicked') return <Shell><Removed /></Shell>;
     if (!auth.session || !live) {
         return (
             <Shell>
@@ -73,7 +73,7 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
     const { view } = live;
 
     if (view.revoked === 'kicked' || live.closed?.code === CLOSE_KICKED) {
-        return <Shell eventName={props.eventName}><p className="card status">{S.removed}</p></Shell>;
+        return <Shell eventName={props.eventName}><Removed /></Shell>;
     }
     if (live.state === 'closed' && live.closed) {
         return (
@@ -105,6 +105,16 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
             {view.me && <MyStatus me={view.me} send={send} />}
             <Toast line={log.lines[0]} />
         </Shell>
+    );
+}
+
+// Final: a kicked attendee cannot sign in again with this link (the server refuses it).
+function Removed() {
+    return (
+        <div className="card" role="alert">
+            <p className="status">{S.removed}</p>
+            <p className="muted">{S.removedBody}</p>
+        </div>
     );
 }
 
@@ -180,7 +190,7 @@ function InviteDialog(props: { me: AttendeeView; busy: boolean; act: Send }) {
                 <p>{S.invitedBody(props.me.moderator_name ?? '')}</p>
                 {left !== null && <p className="muted">{left > 0 ? S.expiresIn(left) : S.expired}</p>}
                 <div className="row">
-                    <button disabled={props.busy} onClick={() => void props.act(S.accept, { type: 'accept' })}>{S.accept}</button>
+                    <button autoFocus disabled={props.busy} onClick={() => void props.act(S.accept, { type: 'accept' })}>{S.accept}</button>
                     <button className="secondary" disabled={props.busy} onClick={() => void props.act(S.decline, { type: 'decline' })}>
                         {S.decline}
                     </button>

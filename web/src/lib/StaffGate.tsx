@@ -19,7 +19,7 @@ export function StaffGate(props: {
     children: (login: LoginSuccess, session: LiveSession, signOut: () => void) => ReactNode;
 }) {
     const { eventId, participantId } = useMemo(() => linkParams(), []);
-    const auth = useSignIn(eventId, participantId);
+    const auth = useSignIn(eventId, participantId, true); // kept across reloads
     const token = auth.session?.token;
     const session = useMemo<LiveSession | null>(() => (token ? { eventId, token } : null), [eventId, token]);
     const s = props.strings;

@@ -26,6 +26,18 @@ describe('reduceStage', () => {
         expect(v.attendees).toHaveLength(before ? n : n + 1);
     });
 
+    it('remembers attendee names after they leave the lists, for notices about them', () => {
+        let v = reduceStage(EMPTY_STAGE, fixtureEvent('snapshot_moderator.json', 57));
+        const back = fixtureEvent('status_back_to_watching.json', 58);
+        if (back.type !== 'status') throw new Error('fixture');
+        v = reduceStage(v, back);
+        expect(v.attendees.some((a) => a.id === back.attendee.id)).toBe(false);
+        expect(v.names[back.attendee.id]).toBe(back.attendee.name);
+        const unknown = fixtureEvent('status_unknown_name.json', 59);
+        if (unknown.type !== 'status') throw new Error('fixture');
+        expect(reduceStage(v, unknown).names[unknown.attendee.id]).toBeUndefined(); // "" is no name
+    });
+
     it('attendee: status replaces me', () => {
         let v = reduceStage(EMPTY_STAGE, fixtureEvent('snapshot_attendee_watching.json', 3));
         expect(v.me?.state).toBe('watching');

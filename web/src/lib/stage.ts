@@ -8,6 +8,7 @@ export interface StageView {
     notices: NoticeEvent[]; // newest last
     moderation: ModerationEvent[]; // newest last
     revoked: string | null; // reason, once the session is over
+    names: Record<string, string>; // every attendee name seen, so a notice can say who it is about
 }
 
 export const EMPTY_STAGE: StageView = {
@@ -17,6 +18,7 @@ export const EMPTY_STAGE: StageView = {
     notices: [],
     moderation: [],
     revoked: null,
+    names: {},
 };
 
 const KEEP = 20;
@@ -30,13 +32,29 @@ function upsertAttendee(list: AttendeeView[], a: AttendeeView): AttendeeView[] {
     return copy;
 }
 
+function withNames(names: Record<string, string>, people: AttendeeView[]): Record<string, string> {
+    const fresh = people.filter((p) => p.name !== '' && names[p.id] !== p.name);
+    if (fresh.length === 0) return names;
+    const out = { ...names };
+    for (const p of fresh) out[p.id] = p.name;
+    return out;
+}
+
 export function reduceStage(view: StageView, ev: StreamEvent): StageView {
     switch (ev.type) {
         case 'snapshot':
-            return { ...view, me: ev.me, attendees: ev.attendees, online: ev.online };
-        case 'status':
-            if (view.me && view.me.id === ev.attendee.id) return { ...view, me: ev.attendee };
-            return { ...view, attendees: upsertAttendee(view.attendees, ev.attendee) };
+            return {
+                ...view,
+                me: ev.me,
+                attendees: ev.attendees,
+                online: ev.online,
+                names: withNames(view.names, ev.me ? [ev.me, ...ev.attendees] : ev.attendees),
+            };
+        case 'status': {
+            const names = withNames(view.names, [ev.attendee]);
+            if (view.me && view.me.id === ev.attendee.id) return { ...view, me: ev.attendee, names };
+            return { ...view, attendees: upsertAttendee(view.attendees, ev.attendee), names };
+        }
         case 'notice':
             return { ...view, notices: [...view.notices, ev].slice(-KEEP) };
         case 'presence': {

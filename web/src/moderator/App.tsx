@@ -17,7 +17,9 @@ export function ModeratorApp() {
     );
 }
 
-type Act = (cmd: CommandBody) => void;
+// Runs a command; its result (or the server's reason for refusing it) shows in the results log
+// and a toast, named after the action and the person it was about.
+type Act = (cmd: CommandBody, who?: string) => void;
 type ActionType = keyof typeof S.act;
 
 function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () => void }) {
@@ -35,7 +37,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
             </div>
         );
     }
-    const act: Act = (cmd) => void log.run(S.act[cmd.type as ActionType] ?? cmd.type, () => live.send(cmd));
+    const act: Act = (cmd, who) => void log.run(actionLabel(cmd, who), () => live.send(cmd));
     const mine = (a: AttendeeView) => a.moderator_id === meId;
     const by = (state: string) => view.attendees.filter((a) => a.state === state);
     const hands = view.attendees.filter((a) => a.state === 'hand_raised' || (a.state === 'queued' && !mine(a)));
@@ -65,9 +67,14 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                 <Staff view={view} meId={meId} act={act} />
                 <section className="card">
                     <h2>{S.notices}</h2>
-                    <ul className="plain log">{[...view.notices].reverse().map((n) => <li key={n.seq}>{n.text}</li>)}</ul>
+                    {view.notices.length === 0 ? <p className="muted">{S.noNotices}</p> : (
+                        <ul className="plain log" aria-label={S.notices}>
+                            {[...view.notices].reverse().map((n) => <li key={n.seq}>{S.noticeAbout(view.names[n.subject_id] ?? S.unnamed, n.text)}</li>)}
+                        </ul>
+                    )}
                     <h2>{S.results}</h2>
-                    <ul className="plain log">
+                    {log.lines.length === 0 && <p className="muted">{S.noResults}</p>}
+                    <ul className="plain log" aria-label={S.results}>
                         {log.lines.map((l) => <li key={l.at + l.text} className={l.ok ? 'okline' : 'error'}>{l.text}</li>)}
                     </ul>
                 </section>
@@ -75,6 +82,12 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
             <Toast line={log.lines[0]} />
         </>
     );
+}
+
+function actionLabel(cmd: CommandBody, who: string | undefined): string {
+    if (cmd.type === 'set_on_air') return cmd.on_air ? S.goOnAir : S.goOffAir;
+    const action = S.act[cmd.type as ActionType] ?? cmd.type;
+    return who === undefined ? action : S.actionOn(action, who);
 }
 
 function Section(props: {
@@ -104,13 +117,14 @@ function Section(props: {
 function Person(props: { a: AttendeeView; now: number; view: StageView; actions: ActionType[]; act: Act }) {
     const { a, now } = props;
     const flags = mediaFlags(props.view.moderation, a.id);
+    const name = a.name || S.unnamed;
     const run = (type: ActionType) => {
         if (type === 'kick') {
-            if (window.confirm(S.kickConfirm(a.name || S.unnamed))) props.act({ type: 'kick', attendee_id: a.id });
+            if (window.confirm(S.kickConfirm(name))) props.act({ type: 'kick', attendee_id: a.id }, name);
         } else if (type === 'mute' || type === 'unmute' || type === 'video_off' || type === 'video_on') {
-            props.act({ type, participant_id: a.id });
+            props.act({ type, participant_id: a.id }, name);
         } else if (type !== 'set_on_air') {
-            props.act({ type, attendee_id: a.id });
+            props.act({ type, attendee_id: a.id }, name);
         }
     };
     return (
@@ -161,7 +175,7 @@ function Staff(props: { view: StageView; meId: string; act: Act }) {
                             {open === o.id && (
                                 <div className="row">
                                     {(['mute', 'unmute', 'video_off', 'video_on'] as const).map((t) => (
-                                        <button key={t} className="small secondary" onClick={() => props.act({ type: t, participant_id: o.id })}>{S.act[t]}</button>
+                                        <button key={t} className="small secondary" onClick={() => props.act({ type: t, participant_id: o.id }, o.name)}>{S.act[t]}</button>
                                     ))}
                                 </div>
                             )}
