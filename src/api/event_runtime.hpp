@@ -75,6 +75,10 @@ public:
     asio::awaitable<void> detach(Identity who, const Tab* tab);
     asio::awaitable<Reply> handle(Identity who, protocol::Command command);
 
+    // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
+    // GET /api/v1/me. Implemented in event_runtime_view.cpp.
+    asio::awaitable<std::string> snapshot(Identity who);
+
     // Connected tabs (for metrics); approximate when read off the strand.
     std::size_t connected_tabs() const { return tabs_connected_.load(); }
 
