@@ -42,17 +42,6 @@ std::vector<std::string_view> segments_after(std::string_view path, std::string_
     return out;
 }
 
-HttpResponse method_not_allowed(const HttpRequest& req, const char* allow) {
-    auto res = error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                              std::string("Use ") + allow + ".");
-    res.set(http::field::allow, allow);
-    return res;
-}
-
-bool is_get(const HttpRequest& req) {
-    return req.method() == http::verb::get || req.method() == http::verb::head;
-}
-
 // nullopt when the caller may go on; else the refusal. Failures count against the client's
 // address in the login throttle, so the admin token cannot be guessed faster than a key.
 std::optional<HttpResponse> check_admin(ServerContext& ctx, const HttpRequest& req,

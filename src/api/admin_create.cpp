@@ -130,11 +130,10 @@ asio::awaitable<HttpResponse> create_event(ServerContext& ctx, const HttpRequest
 asio::awaitable<HttpResponse> rotate_keys(ServerContext& ctx, const HttpRequest& req,
                                           const std::string& event_id) {
     auto read = [id = event_id](store::Store& s) {
+        EventPeople loaded = load_event_people(s, id, false);
         Rotation r;
-        r.event = s.find_event(id);
-        if (r.event) {
-            r.people = s.participants(id);
-        }
+        r.event = std::move(loaded.event);
+        r.people = std::move(loaded.people);
         return r;
     };
     Rotation rotation = co_await ctx.store.run(std::move(read));

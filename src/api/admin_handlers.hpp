@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "api/rest_api.hpp"
 #include "importer/event_files.hpp"
@@ -40,5 +42,14 @@ std::string people_json(const domain::Event& event,
                         std::span<const std::string> access_keys);
 
 HttpResponse unknown_event(const HttpRequest& req);
+
+struct EventPeople {
+    std::optional<domain::Event> event;  // nullopt: no such event (and the rest is empty)
+    std::vector<domain::Participant> people;
+    std::vector<domain::AttendeeStatus> statuses;  // only when asked for
+};
+
+// Store thread only: the event, its participants and, if asked, the attendees' statuses.
+EventPeople load_event_people(store::Store& store, const std::string& event_id, bool with_statuses);
 
 }  // namespace onstage::api::admin

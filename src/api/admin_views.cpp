@@ -35,12 +35,6 @@ struct EventFacts {
     std::vector<domain::AttendeeStatus> statuses;
 };
 
-struct PeopleFacts {
-    std::optional<domain::Event> event;
-    std::vector<domain::Participant> people;
-    std::vector<domain::AttendeeStatus> statuses;
-};
-
 HttpResponse bad_param(const HttpRequest& req, std::string_view message) {
     return error_response(req, http::status::bad_request, "bad_param", message);
 }
@@ -74,6 +68,19 @@ json participant_json(const domain::Event& event, const domain::Participant& p,
 }
 
 }  // namespace
+
+EventPeople load_event_people(store::Store& store, const std::string& event_id,
+                              bool with_statuses) {
+    EventPeople out;
+    out.event = store.find_event(event_id);
+    if (out.event) {
+        out.people = store.participants(event_id);
+        if (with_statuses) {
+            out.statuses = store.attendee_statuses(event_id);
+        }
+    }
+    return out;
+}
 
 HttpResponse unknown_event(const HttpRequest& req) {
     return error_response(req, http::status::not_found, "unknown_event", "There is no such event.");
@@ -165,15 +172,8 @@ asio::awaitable<HttpResponse> event_links(ServerContext& ctx, const HttpRequest&
     if (format != "json" && format != "csv") {
         co_return bad_param(req, "format is json or csv.");
     }
-    auto read = [id = event_id](store::Store& s) {
-        PeopleFacts f;
-        f.event = s.find_event(id);
-        if (f.event) {
-            f.people = s.participants(id);
-        }
-        return f;
-    };
-    const PeopleFacts facts = co_await ctx.store.run(std::move(read));
+    auto read = [id = event_id](store::Store& s) { return load_event_people(s, id, false); };
+    const EventPeople facts = co_await ctx.store.run(std::move(read));
     if (!facts.event) {
         co_return unknown_event(req);
     }
@@ -208,16 +208,8 @@ asio::awaitable<HttpResponse> participants(ServerContext& ctx, const HttpRequest
         }
     }
     const std::string after = query_param(target, "after").value_or("");
-    auto read = [id = event_id](store::Store& s) {
-        PeopleFacts f;
-        f.event = s.find_event(id);
-        if (f.event) {
-            f.people = s.participants(id);
-            f.statuses = s.attendee_statuses(id);
-        }
-        return f;
-    };
-    const PeopleFacts facts = co_await ctx.store.run(std::move(read));
+    auto read = [id = event_id](store::Store& s) { return load_event_people(s, id, true); };
+    const EventPeople facts = co_await ctx.store.run(std::move(read));
     if (!facts.event) {
         co_return unknown_event(req);
     }

@@ -150,6 +150,17 @@ struct SessionFacts {
 
 }  // namespace
 
+HttpResponse method_not_allowed(const HttpRequest& req, std::string_view allow) {
+    auto res = error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                              "Use " + std::string(allow) + ".");
+    res.set(http::field::allow, boost::beast::string_view(allow.data(), allow.size()));
+    return res;
+}
+
+bool is_get(const HttpRequest& req) {
+    return req.method() == http::verb::get || req.method() == http::verb::head;
+}
+
 std::optional<std::string_view> bearer_token(const HttpRequest& req) {
     const auto it = req.find(http::field::authorization);
     if (it == req.end()) {

@@ -22,6 +22,11 @@ HttpResponse json_response(const HttpRequest& req, boost::beast::http::status st
 HttpResponse error_response(const HttpRequest& req, boost::beast::http::status status,
                             std::string_view code, std::string_view message);
 
+// 405 method_not_allowed with an Allow header naming `allow` (e.g. "GET, HEAD").
+HttpResponse method_not_allowed(const HttpRequest& req, std::string_view allow);
+// GET or HEAD.
+bool is_get(const HttpRequest& req);
+
 // The token of an `Authorization: Bearer <token>` header; nullopt if there is none.
 std::optional<std::string_view> bearer_token(const HttpRequest& req);
 

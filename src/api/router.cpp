@@ -10,17 +10,6 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpResponse method_not_allowed(const HttpRequest& req, const char* allow) {
-    auto res = error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                              std::string("Use ") + allow + ".");
-    res.set(http::field::allow, allow);
-    return res;
-}
-
-bool is_get(const HttpRequest& req) {
-    return req.method() == http::verb::get || req.method() == http::verb::head;
-}
-
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }

@@ -80,6 +80,7 @@ int dispatch(CLI::App& app, Flags& f) {
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
         // Interim: the config helper reads the admin token from the config file properly.
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread
         if (const char* admin = std::getenv("ONSTAGE_ADMIN_TOKEN"); admin != nullptr) {
             f.serve.admin_token = admin;
         }

@@ -27,10 +27,11 @@ protected:
     void start_server(const std::string& admin_token) {
         // The interim way to hand serve its admin token (the config file comes later); set only
         // while the child is spawned, so it does not leak into other servers.
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): tests start servers from one thread
         ::setenv("ONSTAGE_ADMIN_TOKEN", admin_token.c_str(), 1);
         server = std::make_unique<Child>(std::vector<std::string>{
             ONSTAGE_BIN, "--data-dir", (tmp / "data").string(), "serve", "--port", "0"});
-        ::unsetenv("ONSTAGE_ADMIN_TOKEN");
+        ::unsetenv("ONSTAGE_ADMIN_TOKEN");  // NOLINT(concurrency-mt-unsafe): as above
         const auto listening = server->wait_for_line(
             std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"), std::chrono::seconds(15));
         ASSERT_TRUE(listening) << server->output();

@@ -120,6 +120,19 @@ function usePages<T>(load: (after: string | null) => Promise<Page<T>>, onError: 
     return { items, next, loading, more: () => fetchPage(next, false) };
 }
 
+function PageFooter(props: { empty: boolean; canLoadMore: boolean; loading: boolean; more: () => void }) {
+    return (
+        <>
+            {props.empty && <p className="muted">{S.nothing}</p>}
+            {props.canLoadMore && (
+                <button type="button" className="secondary small" disabled={props.loading} onClick={props.more}>
+                    {S.more}
+                </button>
+            )}
+        </>
+    );
+}
+
 function Participants(props: { api: AdminApi; eventId: string; onError: (e: unknown) => void }) {
     const [role, setRole] = useState('');
     const load = useCallback((after: string | null) => props.api.participants(props.eventId, { role, after }), [props.api, props.eventId, role]);
@@ -155,12 +168,7 @@ function Participants(props: { api: AdminApi; eventId: string; onError: (e: unkn
                     ))}
                 </tbody>
             </table>
-            {!loading && items.length === 0 && <p className="muted">{S.nothing}</p>}
-            {next && (
-                <button type="button" className="secondary small" disabled={loading} onClick={more}>
-                    {S.more}
-                </button>
-            )}
+            <PageFooter empty={!loading && items.length === 0} canLoadMore={next !== null} loading={loading} more={more} />
         </div>
     );
 }
@@ -194,12 +202,7 @@ function Audit(props: { api: AdminApi; eventId: string; onError: (e: unknown) =>
                     ))}
                 </tbody>
             </table>
-            {!loading && items.length === 0 && <p className="muted">{S.nothing}</p>}
-            {next && (
-                <button type="button" className="secondary small" disabled={loading} onClick={more}>
-                    {S.more}
-                </button>
-            )}
+            <PageFooter empty={!loading && items.length === 0} canLoadMore={next !== null} loading={loading} more={more} />
         </div>
     );
 }
