@@ -83,6 +83,10 @@ public:
     asio::awaitable<void> detach(Identity who, const Tab* tab);
     asio::awaitable<Reply> handle(Identity who, protocol::Command command);
 
+    // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
+    // GET /api/v1/me. Implemented in event_runtime_view.cpp.
+    asio::awaitable<std::string> snapshot(Identity who);
+
 private:
     // Every *_on_strand coroutine runs on strand_ (spawned there by its public wrapper), so
     // everything it resumes after a co_await also runs there.

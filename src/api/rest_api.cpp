@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/access_key.hpp"
+#include "auth/random.hpp"
 
 namespace onstage::api {
 namespace {
@@ -126,6 +127,134 @@ asio::awaitable<HttpResponse> handle_login(ServerContext& ctx, const HttpRequest
           {"name", facts.event->name},
           {"public", facts.event->is_public}}},
     };
+    co_return json_response(req, http::status::ok, out.dump());
+}
+
+}  // namespace onstage::api
+
+namespace onstage::api {
+namespace {
+
+json event_json(const domain::Event& e) {
+    return json{{"id", e.id}, {"name", e.name}, {"public", e.is_public}};
+}
+
+HttpResponse unauthenticated(const HttpRequest& req, std::string_view message) {
+    return error_response(req, http::status::unauthorized, "unauthenticated", message);
+}
+
+struct SessionFacts {
+    std::int64_t session_version = 0;
+    bool kicked = false;
+};
+
+}  // namespace
+
+HttpResponse method_not_allowed(const HttpRequest& req, std::string_view allow) {
+    auto res = error_response(req, http::status::method_not_allowed, "method_not_allowed",
+                              "Use " + std::string(allow) + ".");
+    res.set(http::field::allow, boost::beast::string_view(allow.data(), allow.size()));
+    return res;
+}
+
+bool is_get(const HttpRequest& req) {
+    return req.method() == http::verb::get || req.method() == http::verb::head;
+}
+
+std::optional<std::string_view> bearer_token(const HttpRequest& req) {
+    const auto it = req.find(http::field::authorization);
+    if (it == req.end()) {
+        return std::nullopt;
+    }
+    const std::string_view value(it->value().data(), it->value().size());
+    constexpr std::string_view kScheme = "Bearer ";
+    if (value.size() <= kScheme.size() || value.substr(0, kScheme.size()) != kScheme) {
+        return std::nullopt;
+    }
+    return value.substr(kScheme.size());
+}
+
+asio::awaitable<HttpResponse> handle_me(ServerContext& ctx, const HttpRequest& req) {
+    const auto token = bearer_token(req);
+    if (!token) {
+        co_return unauthenticated(req, "Send Authorization: Bearer <session token>.");
+    }
+    const auto claims =
+        ctx.signer.verify(*token, now_ms(), auth::TokenAudience::participants_and_viewers);
+    if (!claims) {
+        co_return unauthenticated(req, "This session token is not valid; sign in again.");
+    }
+    const std::shared_ptr<EventRuntime> runtime = co_await ctx.events.get(claims->event_id);
+    if (!runtime) {
+        co_return unauthenticated(req, "This event no longer exists.");
+    }
+    const domain::Event& event = runtime->event();
+    if (claims->viewer) {
+        if (!event.is_public) {
+            co_return unauthenticated(req, "This event is no longer public.");
+        }
+        const json out{{"event", event_json(event)},
+                       {"me", {{"id", claims->participant_id}, {"name", ""}, {"role", "viewer"}}},
+                       {"state", nullptr},
+                       {"expires_at", claims->expires_at_ms}};
+        co_return json_response(req, http::status::ok, out.dump());
+    }
+    auto read = [event_id = claims->event_id, pid = claims->participant_id](store::Store& s) {
+        SessionFacts f;
+        f.session_version = s.session_version(event_id, pid);
+        const auto status = s.find_attendee_status(event_id, pid);
+        f.kicked = status && status->state == domain::StageState::kicked;
+        return f;
+    };
+    const SessionFacts facts = co_await ctx.store.run(std::move(read));
+    if (facts.kicked) {
+        co_return error_response(req, http::status::forbidden, "kicked",
+                                 "You were removed from this event.");
+    }
+    const Person* person = runtime->person(claims->participant_id);
+    if (person == nullptr || facts.session_version != claims->session_version) {
+        co_return unauthenticated(req, "This session was ended; sign in again.");
+    }
+    Identity who{claims->participant_id, claims->role};
+    const std::string snapshot = co_await runtime->snapshot(std::move(who));
+    const json out{{"event", event_json(event)},
+                   {"me",
+                    {{"id", claims->participant_id},
+                     {"name", person->name},
+                     {"role", domain::to_string(claims->role)}}},
+                   {"state", json::parse(snapshot)},
+                   {"expires_at", claims->expires_at_ms}};
+    co_return json_response(req, http::status::ok, out.dump());
+}
+
+asio::awaitable<HttpResponse> handle_watch(ServerContext& ctx, const HttpRequest& req) {
+    const json body = json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        co_return error_response(req, http::status::bad_request, "bad_json",
+                                 "The body must be a JSON object.");
+    }
+    const auto event_id = string_field(body, "event_id", 128);
+    if (!event_id) {
+        co_return error_response(req, http::status::bad_request, "bad_field",
+                                 "event_id is a required string.");
+    }
+    auto read = [id = *event_id](store::Store& s) { return s.find_event(id); };
+    const std::optional<domain::Event> event = co_await ctx.store.run(std::move(read));
+    if (!event || !event->is_public) {
+        // The same answer for a private event as for none: no way to find out which exist.
+        co_return error_response(req, http::status::not_found, "not_found",
+                                 "There is no public event with this id.");
+    }
+    auth::TokenClaims claims;
+    claims.event_id = event->id;
+    claims.participant_id = "viewer:" + auth::random_base32(16);
+    claims.role = domain::Role::attendee;
+    claims.viewer = true;
+    claims.issued_at_ms = now_ms();
+    claims.expires_at_ms = claims.issued_at_ms + ctx.limits.token_ttl_ms;
+    const json out{{"token", ctx.signer.issue(claims)},
+                   {"expires_at", claims.expires_at_ms},
+                   {"event", event_json(*event)}};
     co_return json_response(req, http::status::ok, out.dump());
 }
 

@@ -1,7 +1,7 @@
 #include "api/router.hpp"
 
+#include "api/admin_api.hpp"
 #include "api/async.hpp"
-
 #include "api/placeholder_page.hpp"
 
 namespace onstage::api {
@@ -9,6 +9,10 @@ namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
 
 HttpResponse text_response(const HttpRequest& req, http::status status,
                            std::string_view content_type, std::string body) {
@@ -20,22 +24,37 @@ HttpResponse text_response(const HttpRequest& req, http::status status,
 
 }  // namespace
 
+std::size_t body_limit_for(const ServerContext& ctx, std::string_view target) {
+    return is_admin_path(path_of(target)) ? kMaxUploadBytes : ctx.limits.max_http_body_bytes;
+}
+
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
                                     const std::string& client) {
     const std::string_view target(req.target().data(), req.target().size());
-    const std::string_view path = target.substr(0, target.find('?'));
+    const std::string_view path = path_of(target);
     if (path == "/api/v1/login") {
         if (req.method() != http::verb::post) {
-            co_return error_response(req, http::status::method_not_allowed, "method_not_allowed",
-                                     "Use POST.");
+            co_return method_not_allowed(req, "POST");
         }
         co_return co_await handle_login(ctx, req, client);
     }
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        auto res =
-            error_response(req, http::status::method_not_allowed, "method_not_allowed", "Use GET.");
-        res.set(http::field::allow, "GET, HEAD");
-        co_return res;
+    if (path == "/api/v1/watch") {
+        if (req.method() != http::verb::post) {
+            co_return method_not_allowed(req, "POST");
+        }
+        co_return co_await handle_watch(ctx, req);
+    }
+    if (path == "/api/v1/me") {
+        if (!is_get(req)) {
+            co_return method_not_allowed(req, "GET, HEAD");
+        }
+        co_return co_await handle_me(ctx, req);
+    }
+    if (is_admin_path(path)) {
+        co_return co_await handle_admin(ctx, req, client);
+    }
+    if (!is_get(req)) {
+        co_return method_not_allowed(req, "GET, HEAD");
     }
     if (path == "/healthz") {
         co_return json_response(req, http::status::ok, R"({"status":"ok"})");

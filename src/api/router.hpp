@@ -2,11 +2,18 @@
 // health and metrics endpoints, the web apps' files.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "api/rest_api.hpp"
 
 namespace onstage::api {
+
+// The largest request body `target` may carry: the admin API takes roster uploads (up to
+// kMaxUploadBytes), everything else ServerLimits::max_http_body_bytes. The transport should set
+// its parser's body limit from this once the header is read.
+std::size_t body_limit_for(const ServerContext& ctx, std::string_view target);
 
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
                                     const std::string& client);

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "app/data_dir.hpp"
 #include "app/demo_command.hpp"
 #include "app/event_commands.hpp"
@@ -77,6 +79,11 @@ int dispatch(CLI::App& app, Flags& f) {
     }
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
+        // Interim: the config helper reads the admin token from the config file properly.
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread
+        if (const char* admin = std::getenv("ONSTAGE_ADMIN_TOKEN"); admin != nullptr) {
+            f.serve.admin_token = admin;
+        }
         f.serve.on_listening = [](const std::string& address, std::uint16_t port) {
             fmt::print("onstage listening on http://{}:{}\n", address, port);
             std::fflush(stdout);

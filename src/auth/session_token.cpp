@@ -144,6 +144,8 @@ std::string_view to_string(TokenErrorCode code) {
         return "token_unknown_key";
     case TokenErrorCode::expired:
         return "token_expired";
+    case TokenErrorCode::viewer_only:
+        return "token_viewer_only";
     }
     return "token_malformed";
 }
@@ -233,8 +235,8 @@ std::string TokenSigner::issue(TokenClaims claims) const {
     return token;
 }
 
-Result<TokenClaims, TokenError> TokenSigner::verify(std::string_view token,
-                                                    domain::TimeMs now_ms) const {
+Result<TokenClaims, TokenError> TokenSigner::verify(std::string_view token, domain::TimeMs now_ms,
+                                                    TokenAudience audience) const {
     if (token.size() > kMaxTokenBytes) {
         return malformed("token longer than " + std::to_string(kMaxTokenBytes) + " bytes");
     }
@@ -262,6 +264,10 @@ Result<TokenClaims, TokenError> TokenSigner::verify(std::string_view token,
     }
     if (now_ms >= claims->expires_at_ms) {
         return token_error(TokenErrorCode::expired, "token expired");
+    }
+    if (claims->viewer && audience != TokenAudience::participants_and_viewers) {
+        return token_error(TokenErrorCode::viewer_only,
+                           "a public viewer's token cannot sign a participant in");
     }
     return claims;
 }

@@ -44,10 +44,16 @@ struct TokenClaims {
     bool operator==(const TokenClaims&) const = default;
 };
 
-enum class TokenErrorCode { malformed, bad_signature, unknown_key, expired };
+enum class TokenErrorCode { malformed, bad_signature, unknown_key, expired, viewer_only };
 
-// "token_malformed", "token_bad_signature", "token_unknown_key", "token_expired".
+// "token_malformed", "token_bad_signature", "token_unknown_key", "token_expired",
+// "token_viewer_only".
 std::string_view to_string(TokenErrorCode code);
+
+// Which tokens a caller accepts. Participant-only is the default so that a public viewer's token
+// (anyone can get one for a public event) never passes where a participant must be signed in:
+// the realtime WebSocket, commands, and later private HLS of non-public events.
+enum class TokenAudience { participants, participants_and_viewers };
 
 struct TokenError {
     TokenErrorCode code;
@@ -68,9 +74,12 @@ public:
     std::string issue(TokenClaims claims) const;
 
     // Checks, in this order: shape and payload (malformed), key id (unknown_key), signature
-    // (bad_signature), then expiry: now_ms >= expires_at_ms is expired. Never throws for any
-    // input; libsodium compares signatures in constant time.
-    Result<TokenClaims, TokenError> verify(std::string_view token, domain::TimeMs now_ms) const;
+    // (bad_signature), expiry: now_ms >= expires_at_ms is expired, then the audience: a viewer
+    // token is viewer_only unless `audience` admits viewers. Never throws for any input;
+    // libsodium compares signatures in constant time.
+    Result<TokenClaims, TokenError> verify(
+        std::string_view token, domain::TimeMs now_ms,
+        TokenAudience audience = TokenAudience::participants) const;
 
     const std::string& active_key_id() const { return keys_[active_].key_id; }
 

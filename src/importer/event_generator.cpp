@@ -1,6 +1,7 @@
 #include "importer/event_generator.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <span>
 #include <thread>
@@ -20,7 +21,7 @@ using domain::Participant;
 using domain::Role;
 
 ImportError from_csv(const CsvError& e) {
-    return ImportError{e.code, e.describe()};
+    return ImportError{e.code, e.describe(), e.file, e.line, e.column};
 }
 
 // Column names onstage writes itself; a roster column with one of these names would be
@@ -126,7 +127,131 @@ std::future<std::vector<std::string>> start_hashing(const std::vector<std::strin
     return std::async(std::launch::async, [&keys] { return hash_access_keys(keys); });
 }
 
-// Replaces the hashes in one transaction, then ends the sessions opened with the old keys.
+}  // namespace
+
+std::vector<std::string> hash_access_keys(const std::vector<std::string>& keys) {
+    std::vector<std::string> hashes(keys.size());
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!keys[i].empty()) {
+            pending.push_back(i);
+        }
+    }
+    const std::size_t workers =
+        std::min<std::size_t>(pending.size(), std::max(1U, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) {
+        threads.emplace_back([&, w] {
+            for (std::size_t j = w; j < pending.size(); j += workers) {
+                hashes[pending[j]] = auth::hash_access_key(keys[pending[j]]);
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    return hashes;
+}
+
+namespace {
+
+using RosterLoader = std::function<Result<Roster, CsvError>(Role)>;
+
+// Both forms of prepare_event: the checks and id drawing, with rosters from `load`.
+Result<PreparedEvent, ImportError> prepare_with(const CreateEventRequest& request,
+                                                const RosterLoader& load) {
+    const std::string name = trim(request.name);
+    if (name.empty() || name.size() > domain::limits::kMaxNameBytes) {
+        return fail(ImportError{"bad_event_name",
+                                "the event name must be 1 to " +
+                                    std::to_string(domain::limits::kMaxNameBytes) + " bytes long"});
+    }
+    const auto base_url = normalize_base_url(request.base_url);
+    if (!base_url) {
+        return fail(ImportError{"bad_base_url",
+                                "--base-url must be an absolute http:// or "
+                                "https:// URL without query or fragment, got '" +
+                                    request.base_url + "'"});
+    }
+    constexpr std::array<Role, 3> kRoles{Role::attendee, Role::moderator, Role::talent};
+    std::vector<Roster> rosters;
+    for (const Role role : kRoles) {
+        auto roster = load(role);
+        if (!roster) {
+            return fail(from_csv(roster.error()));
+        }
+        if (auto error = check_reserved_columns(*roster)) {
+            return fail(std::move(*error));
+        }
+        rosters.push_back(std::move(roster).value());
+    }
+
+    PreparedEvent out;
+    out.event.id = auth::event_id_for(name);
+    out.event.name = name;
+    out.event.is_public = request.is_public;
+    out.event.created_at_ms = request.now_ms;
+    out.event.base_url = *base_url;
+    std::size_t total = 0;
+    for (const auto& r : rosters) {
+        total += r.entries.size();
+    }
+    out.participants.reserve(total);
+    out.access_keys.reserve(total);
+    for (std::size_t i = 0; i < rosters.size(); ++i) {
+        append_people(out, rosters[i], kRoles[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request) {
+    return prepare_with(request, [&](Role role) {
+        const RosterPaths& paths = request.rosters;
+        return load_roster_file(role == Role::attendee    ? paths.attendees
+                                : role == Role::moderator ? paths.moderators
+                                                          : paths.talent);
+    });
+}
+
+Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request,
+                                                 const RosterTexts& rosters) {
+    return prepare_with(request, [&](Role role) {
+        const RosterText& text = role == Role::attendee    ? rosters.attendees
+                                 : role == Role::moderator ? rosters.moderators
+                                                           : rosters.talent;
+        return read_roster(text.bytes, text.file_name);
+    });
+}
+
+std::optional<ImportError> store_prepared_event(store::Store& store, PreparedEvent& prepared,
+                                                const std::vector<std::string>& hashes) {
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        prepared.participants[i].access_key_hash = hashes[i];
+    }
+    try {
+        store.create_event(prepared.event, prepared.participants);
+    } catch (const store::StoreError& e) {
+        if (e.code() == store::StoreErrorCode::conflict) {
+            return ImportError{"event_exists", e.what()};
+        }
+        return ImportError{"store_failed", e.what()};
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> generate_access_keys(std::span<const Participant> participants) {
+    std::vector<std::string> keys(participants.size());
+    for (std::size_t i = 0; i < participants.size(); ++i) {
+        if (domain::role_needs_access_key(participants[i].role)) {
+            keys[i] = auth::generate_access_key();
+        }
+    }
+    return keys;
+}
+
 std::optional<ImportError> store_rotated_keys(store::Store& store, const domain::Event& event,
                                               std::span<const Participant> participants,
                                               std::span<const std::string> keys,
@@ -155,100 +280,12 @@ std::optional<ImportError> store_rotated_keys(store::Store& store, const domain:
     return std::nullopt;
 }
 
-}  // namespace
-
-std::vector<std::string> hash_access_keys(const std::vector<std::string>& keys) {
-    std::vector<std::string> hashes(keys.size());
-    std::vector<std::size_t> pending;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (!keys[i].empty()) {
-            pending.push_back(i);
-        }
-    }
-    const std::size_t workers =
-        std::min<std::size_t>(pending.size(), std::max(1U, std::thread::hardware_concurrency()));
-    std::vector<std::thread> threads;
-    threads.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w) {
-        threads.emplace_back([&, w] {
-            for (std::size_t j = w; j < pending.size(); j += workers) {
-                hashes[pending[j]] = auth::hash_access_key(keys[pending[j]]);
-            }
-        });
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
-    return hashes;
-}
-
-Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request) {
-    const std::string name = trim(request.name);
-    if (name.empty() || name.size() > domain::limits::kMaxNameBytes) {
-        return fail(ImportError{"bad_event_name",
-                                "the event name must be 1 to " +
-                                    std::to_string(domain::limits::kMaxNameBytes) + " bytes long"});
-    }
-    const auto base_url = normalize_base_url(request.base_url);
-    if (!base_url) {
-        return fail(ImportError{"bad_base_url",
-                                "--base-url must be an absolute http:// or "
-                                "https:// URL without query or fragment, got '" +
-                                    request.base_url + "'"});
-    }
-    const std::array<std::pair<const std::filesystem::path*, Role>, 3> inputs{{
-        {&request.rosters.attendees, Role::attendee},
-        {&request.rosters.moderators, Role::moderator},
-        {&request.rosters.talent, Role::talent},
-    }};
-    std::vector<Roster> rosters;
-    for (const auto& [path, role] : inputs) {
-        auto roster = load_roster_file(*path);
-        if (!roster) {
-            return fail(from_csv(roster.error()));
-        }
-        if (auto error = check_reserved_columns(*roster)) {
-            return fail(std::move(*error));
-        }
-        rosters.push_back(std::move(roster).value());
-    }
-
-    PreparedEvent out;
-    out.event.id = auth::event_id_for(name);
-    out.event.name = name;
-    out.event.is_public = request.is_public;
-    out.event.created_at_ms = request.now_ms;
-    out.event.base_url = *base_url;
-    std::size_t total = 0;
-    for (const auto& r : rosters) {
-        total += r.entries.size();
-    }
-    out.participants.reserve(total);
-    out.access_keys.reserve(total);
-    for (std::size_t i = 0; i < rosters.size(); ++i) {
-        append_people(out, rosters[i], inputs[i].second);
-    }
-    return out;
-}
-
 Result<PublishedEvent, ImportError> publish_event(store::Store& store, PreparedEvent& prepared,
                                                   const std::filesystem::path& out_dir) {
     auto hashing = start_hashing(prepared.access_keys);
     return write_outputs(prepared.event, prepared.participants, prepared.access_keys, out_dir,
                          [&]() -> std::optional<ImportError> {
-                             const std::vector<std::string> hashes = hashing.get();
-                             for (std::size_t i = 0; i < hashes.size(); ++i) {
-                                 prepared.participants[i].access_key_hash = hashes[i];
-                             }
-                             try {
-                                 store.create_event(prepared.event, prepared.participants);
-                             } catch (const store::StoreError& e) {
-                                 if (e.code() == store::StoreErrorCode::conflict) {
-                                     return ImportError{"event_exists", e.what()};
-                                 }
-                                 return ImportError{"store_failed", e.what()};
-                             }
-                             return std::nullopt;
+                             return store_prepared_event(store, prepared, hashing.get());
                          });
 }
 
@@ -261,12 +298,7 @@ Result<PublishedEvent, ImportError> export_event(store::Store& store,
     const std::vector<Participant> participants = store.participants(event->id);
     std::vector<std::string> keys;
     if (request.rotate_keys) {
-        keys.resize(participants.size());
-        for (std::size_t i = 0; i < participants.size(); ++i) {
-            if (domain::role_needs_access_key(participants[i].role)) {
-                keys[i] = auth::generate_access_key();
-            }
-        }
+        keys = generate_access_keys(participants);
     }
     auto hashing = start_hashing(keys);
     return write_outputs(*event, participants, keys, request.out_dir,

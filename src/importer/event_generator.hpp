@@ -6,8 +6,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/event.hpp"
@@ -20,8 +23,24 @@ namespace onstage::importer {
 // where the input is at fault (without the code); `code` is stable (csv_* from the CSV reader,
 // or those below).
 struct ImportError {
+    ImportError() = default;
+    // A constructor rather than an aggregate, so the many two-field errors need not spell out
+    // an empty place.
+    ImportError(std::string code_, std::string message_, std::string file_ = {},
+                std::size_t line_ = 0, std::size_t column_ = 0)
+        : code(std::move(code_)),
+          message(std::move(message_)),
+          file(std::move(file_)),
+          line(line_),
+          column(column_) {}
+
     std::string code;
     std::string message;
+    // Where a roster is at fault, for callers that show it apart (the admin API): the file name
+    // and 1-based line and column; empty and 0 when the error is not about a roster's content.
+    std::string file;
+    std::size_t line = 0;
+    std::size_t column = 0;
 };
 
 struct RosterPaths {
@@ -49,6 +68,40 @@ struct PreparedEvent {
 // Reads and checks the rosters, draws ids and keys. Writes nothing.
 // Errors: bad_event_name, bad_base_url, csv_* (see importer/roster.hpp), csv_reserved_column.
 Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request);
+
+// A roster already in memory (an upload to the admin API), with the file name errors show.
+struct RosterText {
+    std::string file_name;
+    std::string_view bytes;
+};
+struct RosterTexts {
+    RosterText attendees;
+    RosterText moderators;
+    RosterText talent;
+};
+
+// prepare_event for rosters in memory (request.rosters is not used): the same checks, the same
+// errors, naming `file_name`. Pure apart from drawing random ids and keys.
+Result<PreparedEvent, ImportError> prepare_event(const CreateEventRequest& request,
+                                                 const RosterTexts& rosters);
+
+// Stores a prepared event in one transaction, without output files (the admin API hands the
+// links back itself). `hashes` come from hash_access_keys(prepared.access_keys).
+// Errors: event_exists, store_failed; nothing is stored then.
+std::optional<ImportError> store_prepared_event(store::Store& store, PreparedEvent& prepared,
+                                                const std::vector<std::string>& hashes);
+
+// Fresh access keys for every moderator and talent of `participants` ("" for attendees).
+std::vector<std::string> generate_access_keys(std::span<const domain::Participant> participants);
+
+// Replaces the key hashes of a rotation (`keys`/`hashes` aligned with `participants`) and the
+// audit entry in one transaction, then bumps the session versions so sessions opened with the
+// old keys end. Errors: store_failed.
+std::optional<ImportError> store_rotated_keys(store::Store& store, const domain::Event& event,
+                                              std::span<const domain::Participant> participants,
+                                              std::span<const std::string> keys,
+                                              const std::vector<std::string>& hashes,
+                                              domain::TimeMs now_ms);
 
 struct PublishedEvent {
     std::vector<std::filesystem::path> files;

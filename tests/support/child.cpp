@@ -144,6 +144,19 @@ HttpReply http_post(int port, const std::string& target, const std::string& json
                                    std::to_string(json_body.size()) + "\r\n\r\n" + json_body);
 }
 
+HttpReply http_request(int port, const std::string& method, const std::string& target,
+                       const std::vector<std::string>& headers, const std::string& body) {
+    std::string request =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (const auto& header : headers) {
+        request += header + "\r\n";
+    }
+    if (!body.empty()) {
+        request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    return http_exchange(port, request + "\r\n" + body);
+}
+
 int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};

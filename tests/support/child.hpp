@@ -46,6 +46,11 @@ HttpReply http_get(int port, const std::string& target, const std::string& metho
 // POST with a JSON body.
 HttpReply http_post(int port, const std::string& target, const std::string& json_body);
 
+// Any method, with extra header lines ("Name: value") and a body (sent with Content-Length
+// when not empty).
+HttpReply http_request(int port, const std::string& method, const std::string& target,
+                       const std::vector<std::string>& headers, const std::string& body = "");
+
 // A TCP port that was free a moment ago on 127.0.0.1.
 int free_port();
 

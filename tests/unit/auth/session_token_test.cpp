@@ -91,10 +91,16 @@ TEST_F(SessionToken, ViewerFlagRoundTripsAndIsNotGrantedByDefault) {
     TokenClaims viewer = sample_claims(Role::attendee);
     viewer.participant_id = "viewer:" + random_base32(16);
     viewer.viewer = true;
-    const auto as_viewer = signer_.verify(signer_.issue(viewer), kNow);
+    const std::string token = signer_.issue(viewer);
+    const auto as_viewer = signer_.verify(token, kNow, TokenAudience::participants_and_viewers);
     ASSERT_TRUE(as_viewer.ok());
     EXPECT_TRUE(as_viewer->viewer);
     EXPECT_EQ(as_viewer->participant_id, viewer.participant_id);
+
+    // Where a participant must be signed in (the default), a viewer's token is refused.
+    const auto as_participant = signer_.verify(token, kNow);
+    ASSERT_FALSE(as_participant.ok());
+    EXPECT_EQ(as_participant.error().code, TokenErrorCode::viewer_only);
 
     const auto as_attendee = signer_.verify(signer_.issue(sample_claims(Role::attendee)), kNow);
     ASSERT_TRUE(as_attendee.ok());
@@ -311,6 +317,7 @@ TEST(TokenErrorCodes, HaveStableNames) {
     EXPECT_EQ(to_string(TokenErrorCode::bad_signature), "token_bad_signature");
     EXPECT_EQ(to_string(TokenErrorCode::unknown_key), "token_unknown_key");
     EXPECT_EQ(to_string(TokenErrorCode::expired), "token_expired");
+    EXPECT_EQ(to_string(TokenErrorCode::viewer_only), "token_viewer_only");
 }
 
 TEST(Base64Url, RoundTripsEveryLengthAndRejectsOtherAlphabetsAndPadding) {

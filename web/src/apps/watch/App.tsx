@@ -1,0 +1,46 @@
+// The public viewer page (/watch?e=EVENT): gets a viewer token and shows the event. Watch-only:
+// no hand raising. The player arrives with the broadcast.
+import { useCallback, useEffect, useState } from 'react';
+import { eventFromSearch, requestViewerToken, type WatchResult } from './watchApi';
+import { S } from './strings';
+
+export function WatchApp() {
+    const [result, setResult] = useState<WatchResult | null>(null);
+    const load = useCallback(() => {
+        setResult(null);
+        void requestViewerToken(eventFromSearch(location.search)).then(setResult);
+    }, []);
+    useEffect(load, [load]);
+
+    useEffect(() => {
+        if (result?.kind === 'ok') document.title = `${result.ticket.event.name} · onstage`;
+    }, [result]);
+
+    return (
+        <main className="app">
+            <header className="top">
+                <h1>{result?.kind === 'ok' ? result.ticket.event.name : S.title}</h1>
+                {result?.kind === 'ok' && <span className="who">{S.watching}</span>}
+            </header>
+            {result === null && <p className="muted" role="status">{S.loading}</p>}
+            {result?.kind === 'bad_link' && <p className="card">{S.badLink}</p>}
+            {result?.kind === 'not_watchable' && <p className="card">{S.notWatchable}</p>}
+            {result?.kind === 'failed' && (
+                <div className="card">
+                    <p className="error" role="alert">{S.failed}</p>
+                    <button type="button" onClick={load}>
+                        {S.retry}
+                    </button>
+                </div>
+            )}
+            {result?.kind === 'ok' && (
+                <>
+                    <div className="card player" aria-label={S.broadcastHere}>
+                        <p className="muted">{S.broadcastHere}</p>
+                    </div>
+                    <p className="muted">{S.watchOnly}</p>
+                </>
+            )}
+        </main>
+    );
+}

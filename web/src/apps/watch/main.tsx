@@ -1,0 +1,7 @@
+import { createRoot } from 'react-dom/client';
+import '../../styles/app.css';
+import './watch.css';
+import { WatchApp } from './App';
+
+const root = document.getElementById('root');
+if (root) createRoot(root).render(<WatchApp />);

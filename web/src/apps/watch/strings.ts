@@ -1,0 +1,12 @@
+// Every user-visible string of the public viewer page.
+export const S = {
+    title: 'onstage',
+    loading: 'Opening the event…',
+    badLink: 'This link is incomplete. Please open the viewer link you were given.',
+    notWatchable: 'This event cannot be watched from this link. It may be private, or the link may be mistyped.',
+    failed: 'We could not reach the event right now. Please try again in a moment.',
+    retry: 'Try again',
+    watching: 'You are watching',
+    broadcastHere: 'The broadcast will appear here.',
+    watchOnly: 'This is a watch-only link: to ask a question, use the personal link you were sent.',
+};
