@@ -59,6 +59,13 @@ std::string event_param(std::string_view target) {
     return {};
 }
 
+// Admin roster uploads may be far larger than any other body (ServerLimits::max_upload_bytes).
+std::size_t body_limit(const ServerContext& ctx, beast::string_view target) {
+    const std::string_view path(target.data(), target.size());
+    return path.starts_with("/api/v1/admin/") ? ctx.limits.max_upload_bytes
+                                              : ctx.limits.max_http_body_bytes;
+}
+
 // Ends a connection that did not become a WebSocket: TLS says close_notify (bounded, as the
 // peer may never answer), plain TCP half-closes so the client reads everything sent.
 template <typename Stream>
@@ -83,18 +90,29 @@ asio::awaitable<void> serve_requests(ServerContext& ctx, Stream& stream, const L
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.header_limit(kMaxHeaderBytes);
-            parser.body_limit(ctx.limits.max_http_body_bytes);
             beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
+            // The header first: how large a body may be depends on where it goes.
+            co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
+            const std::size_t limit = body_limit(ctx, parser.get().target());
+            if (parser.content_length().value_or(0) > limit) {
+                // Beast checks Content-Length against the limit only while parsing the header.
+                // A named response, not a temporary inside co_await (GCC 12, see async.hpp).
+                HttpResponse too_large =
+                    error_response(parser.get(), http::status::payload_too_large, "body_too_large",
+                                   "The request body is too large.");
+                co_await http::async_write(stream, too_large, asio::use_awaitable);
+                break;
+            }
+            parser.body_limit(limit);  // chunked bodies are checked as they arrive
             co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
             HttpRequest req = parser.release();
             if (beast::websocket::is_upgrade(req)) {
                 const std::string_view target(req.target().data(), req.target().size());
                 if (target.substr(0, target.find('?')) != "/api/v1/live") {
-                    co_await http::async_write(
-                        stream,
+                    HttpResponse not_found =
                         error_response(req, http::status::not_found, "not_found",
-                                       "WebSockets live at /api/v1/live."),
-                        asio::use_awaitable);
+                                       "WebSockets live at /api/v1/live.");
+                    co_await http::async_write(stream, not_found, asio::use_awaitable);
                     break;
                 }
                 auto session = std::make_shared<WsConnection<Stream>>(std::move(stream), ctx,

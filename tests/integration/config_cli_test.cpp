@@ -54,5 +54,25 @@ TEST(ConfigCli, FileSetsServeAndFlagsOverrideIt) {
     ASSERT_TRUE(server.stop(SIGTERM, 10s));
 }
 
+TEST(ConfigCli, ConfiguredBodyLimitRefusesLargerRequestsWith413) {
+    TempDir tmp;
+    const auto file = tmp / "onstage.toml";
+    write_file(file, "[limits]\nmax_http_body_bytes = 2048\n");
+    Child server({ONSTAGE_BIN, "--data-dir", (tmp / "data").string(), "serve", "--config",
+                  file.string(), "--port", "0"});
+    const auto listening =
+        server.wait_for_line(std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"), 15s);
+    ASSERT_TRUE(listening) << server.output();
+    const int port = std::stoi((*listening)[1]);
+    const std::string padding(3000, ' ');
+    const auto big = http_post(port, "/api/v1/login", "{}" + padding);
+    EXPECT_EQ(big.status, 413);
+    EXPECT_NE(big.body.find("body_too_large"), std::string::npos) << big.body;
+    const auto small = http_post(port, "/api/v1/login", "{}" + padding.substr(0, 1000));
+    EXPECT_NE(small.status, 413) << "within the limit: read and answered by the login handler";
+    EXPECT_NE(small.status, 0);
+    ASSERT_TRUE(server.stop(SIGTERM, 10s));
+}
+
 }  // namespace
 }  // namespace onstage::testing
