@@ -14,10 +14,6 @@
 
 namespace onstage::api {
 
-// Largest body POST /api/v1/admin/events accepts (three CSV files inside JSON). The transport
-// reads bodies with ServerLimits::max_http_body_bytes; see body_limit_for in router.hpp.
-inline constexpr std::size_t kMaxUploadBytes = std::size_t{32} * 1024 * 1024;
-
 // True for /api/v1/admin and everything below it.
 bool is_admin_path(std::string_view path);
 

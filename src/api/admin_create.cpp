@@ -76,7 +76,7 @@ std::optional<Upload> read_upload(const json& body, std::string& bad_field) {
 }  // namespace
 
 asio::awaitable<HttpResponse> create_event(ServerContext& ctx, const HttpRequest& req) {
-    if (req.body().size() > kMaxUploadBytes) {
+    if (req.body().size() > ctx.limits.max_upload_bytes) {
         co_return error_response(req, http::status::payload_too_large, "body_too_large",
                                  "The rosters are larger than the upload limit.");
     }

@@ -10,9 +10,18 @@
 #include <memory>
 #include <string>
 
+#include "api/server_limits.hpp"
 #include "store/store.hpp"
 
 namespace onstage::api {
+
+// A PEM certificate chain and its private key. When both are set, the one port speaks only
+// HTTPS and WSS.
+struct TlsFiles {
+    std::filesystem::path cert;
+    std::filesystem::path key;
+    bool enabled() const { return !cert.empty() && !key.empty(); }
+};
 
 struct ServeOptions {
     std::string bind_address = "127.0.0.1";
@@ -20,13 +29,16 @@ struct ServeOptions {
     int io_threads = 0;              // 0: one per core
     std::filesystem::path web_root;  // the built web apps (web/dist); empty: placeholders
     std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
+    TlsFiles tls;
+    ServerLimits limits;
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };
 
 // Serves until SIGINT or SIGTERM, then drains: stops accepting, closes every WebSocket with
 // 1001 (going away), lets the store finish what was queued, and returns 0. Returns non-zero if
-// the address cannot be bound.
+// the address cannot be bound or the TLS certificate and key cannot be used (one error line on
+// stderr, before anything listens).
 int serve(const ServeOptions& options, std::unique_ptr<store::Store> store);
 
 }  // namespace onstage::api

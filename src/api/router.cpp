@@ -25,7 +25,8 @@ HttpResponse text_response(const HttpRequest& req, http::status status,
 }  // namespace
 
 std::size_t body_limit_for(const ServerContext& ctx, std::string_view target) {
-    return is_admin_path(path_of(target)) ? kMaxUploadBytes : ctx.limits.max_http_body_bytes;
+    const bool upload = !ctx.admin_token.empty() && is_admin_path(path_of(target));
+    return upload ? ctx.limits.max_upload_bytes : ctx.limits.max_http_body_bytes;
 }
 
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,

@@ -10,9 +10,9 @@
 
 namespace onstage::api {
 
-// The largest request body `target` may carry: the admin API takes roster uploads (up to
-// kMaxUploadBytes), everything else ServerLimits::max_http_body_bytes. The transport should set
-// its parser's body limit from this once the header is read.
+// The largest request body `target` may carry: the admin API, when enabled, takes roster uploads
+// (ServerLimits::max_upload_bytes), everything else max_http_body_bytes. The transport sets its
+// parser's body limit from this once the header is read.
 std::size_t body_limit_for(const ServerContext& ctx, std::string_view target);
 
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,

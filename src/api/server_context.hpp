@@ -15,20 +15,13 @@
 
 #include "api/event_runtime.hpp"
 #include "api/metrics.hpp"
+#include "api/server_limits.hpp"
 #include "api/static_files.hpp"
 #include "api/store_worker.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_token.hpp"
 
 namespace onstage::api {
-
-struct ServerLimits {
-    domain::TimeMs token_ttl_ms = 12LL * 60 * 60 * 1000;  // one event day
-    domain::TimeMs invite_timeout_ms = domain::limits::kDefaultInviteTimeoutMs;
-    domain::TimeMs hello_timeout_ms = protocol::kHelloTimeoutMs;
-    std::size_t max_ws_message_bytes = protocol::kMaxClientFrameBytes;
-    std::size_t max_http_body_bytes = std::size_t{64} * 1024;
-};
 
 // Loaded events, created on first use. Thread-safe.
 class EventRegistry {

@@ -4,7 +4,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <array>
 
@@ -24,25 +26,34 @@ hub::Payload reply_payload(const std::string& id, const Reply& r) {
 
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream stream, ServerContext& ctx, std::string event_id)
+template <typename NextLayer>
+WsConnection<NextLayer>::WsConnection(NextLayer stream, ServerContext& ctx, std::string event_id,
+                                      LogFields log)
     : ws_(std::move(stream)),
       ctx_(ctx),
       metrics_(ctx.metrics),
       sessions_(ctx.sessions),
       event_id_(std::move(event_id)),
+      log_(std::move(log)),
       hello_timer_(ws_.get_executor()) {
+    // The event the tab asked for, until hello proves it (ids are short; a long one is junk).
+    constexpr std::size_t kMaxLoggedIdBytes = 64;
+    log_.event = event_id_.substr(0, kMaxLoggedIdBytes);
     ++ctx_.metrics.connections_total;
     ++ctx_.metrics.connections_open;
 }
 
-WsSession::~WsSession() {
+template <typename NextLayer>
+WsConnection<NextLayer>::~WsConnection() {
     --metrics_.connections_open;
     sessions_.remove(this);
 }
 
-asio::awaitable<void> WsSession::run(beast::http::request<beast::http::string_body> upgrade) {
-    auto self = shared_from_this();
-    ctx_.sessions.add(self);
+template <typename NextLayer>
+asio::awaitable<void> WsConnection<NextLayer>::run(
+    beast::http::request<beast::http::string_body> upgrade) {
+    auto me = self();
+    ctx_.sessions.add(me);
     beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
     // Pings every half idle period; a peer silent for the whole period is dropped (heartbeats).
     websocket::stream_base::timeout timeouts{};
@@ -54,18 +65,24 @@ asio::awaitable<void> WsSession::run(beast::http::request<beast::http::string_bo
     ws_.text(true);
     try {
         co_await ws_.async_accept(upgrade, asio::use_awaitable);
-    } catch (const boost::system::system_error&) {
+    } catch (const boost::system::system_error& e) {
+        log_with(spdlog::level::debug, log_, "websocket upgrade failed",
+                 {{"error", e.code().message()}});
         co_return;
     }
+    log_with(spdlog::level::info, log_, "websocket opened");
     hello_timer_.expires_after(std::chrono::milliseconds(ctx_.limits.hello_timeout_ms));
-    hello_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-        if (auto s = weak.lock(); s && !ec && !s->attached_) {
-            s->close_when_drained(kCloseHelloTimeout, "no hello");
-        }
-    });
+    hello_timer_.async_wait(
+        [weak = std::weak_ptr<WsConnection>(self())](const boost::system::error_code& ec) {
+            if (auto s = weak.lock(); s && !ec && !s->attached_) {
+                s->close_when_drained(kCloseHelloTimeout, "no hello");
+            }
+        });
+    beast::error_code ended_by;
     try {
         co_await serve_commands();
     } catch (const boost::system::system_error& e) {
+        ended_by = e.code();
         if (e.code() == websocket::error::message_too_big) {
             ctx_.metrics.count_error("frame_too_large");
             // Beast has already failed the stream; try to say why before the socket goes.
@@ -75,12 +92,36 @@ asio::awaitable<void> WsSession::run(beast::http::request<beast::http::string_bo
         }
     }
     hello_timer_.cancel();
+    log_closed(ended_by);
     if (attached_ && runtime_) {
         co_await runtime_->detach(who_, this);
     }
 }
 
-asio::awaitable<void> WsSession::serve_commands() {
+// Who closed, with which code and reason; or the error that ended the connection.
+template <typename NextLayer>
+void WsConnection<NextLayer>::log_closed(const beast::error_code& ended_by) {
+    if (close_after_drain_) {
+        log_with(spdlog::level::info, log_, "websocket closed",
+                 {{"by", "server"},
+                  {"code", std::to_string(close_after_drain_->first)},
+                  {"reason", close_after_drain_->second}});
+        return;
+    }
+    const websocket::close_reason& peer = ws_.reason();
+    if (peer.code != websocket::close_code::none) {
+        log_with(spdlog::level::info, log_, "websocket closed",
+                 {{"by", "client"},
+                  {"code", std::to_string(static_cast<unsigned>(peer.code))},
+                  {"reason", std::string(peer.reason.data(), peer.reason.size())}});
+        return;
+    }
+    log_with(spdlog::level::info, log_, "websocket closed",
+             {{"by", "network"}, {"error", ended_by ? ended_by.message() : "closed"}});
+}
+
+template <typename NextLayer>
+asio::awaitable<void> WsConnection<NextLayer>::serve_commands() {
     beast::flat_buffer buffer;
     for (;;) {
         buffer.clear();
@@ -128,9 +169,11 @@ asio::awaitable<void> WsSession::serve_commands() {
     }
 }
 
-asio::awaitable<bool> WsSession::authenticate(const protocol::Command& hello) {
+template <typename NextLayer>
+asio::awaitable<bool> WsConnection<NextLayer>::authenticate(const protocol::Command& hello) {
     auto refuse = [this](const std::string& code, const std::string& message,
                          std::uint16_t close_code) {
+        log_with(spdlog::level::info, log_, "hello refused", {{"code", code}});
         reply("", Reply{code, message});
         close_when_drained(close_code, code);
         return false;
@@ -169,6 +212,10 @@ asio::awaitable<bool> WsSession::authenticate(const protocol::Command& hello) {
     }
     attached_ = true;
     hello_timer_.cancel();
+    log_.event = event_id_;
+    log_.participant = pid;
+    log_.role = std::string(domain::to_string(who_.role));
+    log_with(spdlog::level::info, log_, "signed in");
     enqueue(hub::Frame{0, hub::make_payload(std::move(attached.welcome))});
     for (auto& frame : attached.frames) {
         enqueue(std::move(frame));
@@ -176,39 +223,45 @@ asio::awaitable<bool> WsSession::authenticate(const protocol::Command& hello) {
     co_return true;
 }
 
-void WsSession::reply(const std::string& id, const Reply& r) {
+template <typename NextLayer>
+void WsConnection<NextLayer>::reply(const std::string& id, const Reply& r) {
     if (!r.ok()) {
         ctx_.metrics.count_error(r.code);
     }
     enqueue(hub::Frame{0, reply_payload(id, r)});
 }
 
-void WsSession::deliver(const hub::Frame& frame) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), frame] { self->enqueue(frame); });
+template <typename NextLayer>
+void WsConnection<NextLayer>::deliver(const hub::Frame& frame) {
+    asio::post(ws_.get_executor(), [me = self(), frame] { me->enqueue(frame); });
 }
 
-void WsSession::revoke(hub::Payload revoked_payload, std::uint16_t close_code) {
+template <typename NextLayer>
+void WsConnection<NextLayer>::revoke(hub::Payload revoked_payload, std::uint16_t close_code) {
     asio::post(ws_.get_executor(),
-               [self = shared_from_this(), p = std::move(revoked_payload), close_code]() mutable {
-                   self->enqueue(hub::Frame{0, std::move(p)});
-                   self->close_when_drained(close_code, "kicked");
+               [me = self(), p = std::move(revoked_payload), close_code]() mutable {
+                   me->enqueue(hub::Frame{0, std::move(p)});
+                   me->close_when_drained(close_code, "kicked");
                });
 }
 
-void WsSession::shut_down(std::uint16_t close_code, std::string reason) {
-    asio::post(ws_.get_executor(),
-               [self = shared_from_this(), close_code, r = std::move(reason)]() mutable {
-                   self->close_when_drained(close_code, std::move(r));
-               });
+template <typename NextLayer>
+void WsConnection<NextLayer>::shut_down(std::uint16_t close_code, std::string reason) {
+    asio::post(ws_.get_executor(), [me = self(), close_code, r = std::move(reason)]() mutable {
+        me->close_when_drained(close_code, std::move(r));
+    });
 }
 
-void WsSession::enqueue(hub::Frame frame) {
+template <typename NextLayer>
+void WsConnection<NextLayer>::enqueue(hub::Frame frame) {
     if (closing_) {
         return;
     }
     if (!outbox_.push(std::move(frame))) {
         // The tab can't keep up: end it with a reason rather than buffer without bound.
         ctx_.metrics.count_error("too_slow");
+        log_with(spdlog::level::warn, log_, "websocket too slow: closing",
+                 {{"queued", std::to_string(outbox_.size())}});
         closing_ = true;
         beast::get_lowest_layer(ws_).close();
         return;
@@ -216,7 +269,8 @@ void WsSession::enqueue(hub::Frame frame) {
     do_write();
 }
 
-void WsSession::do_write() {
+template <typename NextLayer>
+void WsConnection<NextLayer>::do_write() {
     if (outbox_.writing()) {
         return;
     }
@@ -237,19 +291,21 @@ void WsSession::do_write() {
     } else {
         buffers = {asio::const_buffer(), asio::buffer(payload)};
     }
-    ws_.async_write(buffers, [self = shared_from_this(), keep = frame->payload](
+    ws_.async_write(buffers, [me = self(), keep = frame->payload](
+
                                  const beast::error_code& ec, std::size_t) {
-        self->outbox_.finish_write();
+        me->outbox_.finish_write();
         if (ec) {
-            self->closing_ = true;
+            me->closing_ = true;
             return;
         }
-        ++self->ctx_.metrics.messages_out;
-        self->do_write();
+        ++me->ctx_.metrics.messages_out;
+        me->do_write();
     });
 }
 
-void WsSession::close_when_drained(std::uint16_t code, std::string reason) {
+template <typename NextLayer>
+void WsConnection<NextLayer>::close_when_drained(std::uint16_t code, std::string reason) {
     if (close_after_drain_ || closing_) {
         return;
     }
@@ -259,14 +315,18 @@ void WsSession::close_when_drained(std::uint16_t code, std::string reason) {
     }
 }
 
-void WsSession::do_close() {
+template <typename NextLayer>
+void WsConnection<NextLayer>::do_close() {
     if (closing_) {
         return;
     }
     closing_ = true;
     const auto [code, reason] = *close_after_drain_;
     ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
-                    [self = shared_from_this()](const beast::error_code&) {});
+                    [me = self()](const beast::error_code&) {});
 }
+
+template class WsConnection<beast::tcp_stream>;
+template class WsConnection<TlsStream>;
 
 }  // namespace onstage::api

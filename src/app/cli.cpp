@@ -5,8 +5,10 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
+#include <map>
 
+#include "api/log_fields.hpp"
+#include "app/config.hpp"
 #include "app/data_dir.hpp"
 #include "app/demo_command.hpp"
 #include "app/event_commands.hpp"
@@ -14,24 +16,47 @@
 namespace onstage::app {
 namespace {
 
+void configure_logging(const Config& config) {
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    api::set_log_format(config.log_format == "json" ? api::LogFormat::json : api::LogFormat::text);
+}
+
 struct Flags {
-    std::string data_dir;
+    std::string config_file;
+    std::map<std::string, std::string> settings;  // setting name -> flag value (app/config.hpp)
     CreateOptions create;
     std::string create_out;
     std::string show_event;
     bool json = false;
     importer::ExportRequest export_request;
     std::string export_out;
-    api::ServeOptions serve;
     std::string samples_dir = std::string(ONSTAGE_SOURCE_DIR) + "/samples";
 };
 
-void add_serve_flags(CLI::App& cmd, api::ServeOptions& serve) {
-    cmd.add_option("--bind", serve.bind_address, "Address to listen on")->capture_default_str();
-    cmd.add_option("--port", serve.port, "TCP port (0 picks a free one)")->capture_default_str();
-    serve.web_root = std::string(ONSTAGE_SOURCE_DIR) + "/web/dist";
-    cmd.add_option("--web-root", serve.web_root, "Directory of the built web apps")
-        ->capture_default_str();
+// A flag for every setting that has one; values are checked with the config file's and the
+// environment's by load_config, so all three give the same errors.
+void add_setting_flag(CLI::App& cmd, std::map<std::string, std::string>& settings,
+                      const SettingName& s) {
+    cmd.add_option_function<std::string>(
+        std::string(s.flag),
+        [&settings, name = s.name](const std::string& value) { settings[name] = value; },
+        fmt::format("{} (${}; config: {})", s.help, s.env, s.name));
+}
+
+void add_serve_flags(CLI::App& cmd, Flags& f) {
+    for (const auto& s : setting_names()) {
+        if (!s.flag.empty() && s.name != "data_dir") {
+            add_setting_flag(cmd, f.settings, s);
+        }
+    }
+}
+
+void on_listening(api::ServeOptions& serve, std::string_view banner) {
+    const std::string scheme = serve.tls.enabled() ? "https" : "http";
+    serve.on_listening = [scheme, banner](const std::string& address, std::uint16_t port) {
+        fmt::print("{}\n", fmt::format(fmt::runtime(banner), scheme, address, port));
+        std::fflush(stdout);
+    };
 }
 
 void add_event_commands(CLI::App& app, Flags& f) {
@@ -62,7 +87,12 @@ void add_event_commands(CLI::App& app, Flags& f) {
 }
 
 int dispatch(CLI::App& app, Flags& f) {
-    const auto data_dir = resolve_data_dir(f.data_dir);
+    auto config = load_config(ConfigSources{f.config_file, process_environment(), f.settings});
+    if (!config) {
+        return report_error(config.error().code, config.error().message);
+    }
+    configure_logging(*config);
+    const std::filesystem::path data_dir = config->data_dir;
     if (auto* event = app.get_subcommand("event"); event->parsed()) {
         if (event->get_subcommand("create")->parsed()) {
             f.create.out_dir = f.create_out;
@@ -79,22 +109,11 @@ int dispatch(CLI::App& app, Flags& f) {
     }
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
-        // Interim: the config helper reads the admin token from the config file properly.
-        // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread
-        if (const char* admin = std::getenv("ONSTAGE_ADMIN_TOKEN"); admin != nullptr) {
-            f.serve.admin_token = admin;
-        }
-        f.serve.on_listening = [](const std::string& address, std::uint16_t port) {
-            fmt::print("onstage listening on http://{}:{}\n", address, port);
-            std::fflush(stdout);
-        };
-        return api::serve(f.serve, std::move(store));
+        on_listening(config->serve, "onstage listening on {}://{}:{}");
+        return api::serve(config->serve, std::move(store));
     }
-    DemoOptions demo{data_dir, f.samples_dir, f.serve};
-    demo.serve.on_listening = [](const std::string& address, std::uint16_t port) {
-        fmt::print("onstage demo is running at http://{}:{}/ (Ctrl-C stops it)\n", address, port);
-        std::fflush(stdout);
-    };
+    DemoOptions demo{data_dir, f.samples_dir, config->serve};
+    on_listening(demo.serve, "onstage demo is running at {}://{}:{}/ (Ctrl-C stops it)");
     return run_demo(demo);
 }
 
@@ -108,12 +127,16 @@ int run_cli(int argc, char** argv) {
     app.fallthrough();
     app.set_version_flag("--version", ONSTAGE_VERSION);
     Flags f;
-    app.add_option("--data-dir", f.data_dir,
-                   "State directory (default: $ONSTAGE_DATA_DIR or ./onstage-data)");
+    app.add_option_function<std::string>(
+        "--data-dir", [&f](const std::string& dir) { f.settings["data_dir"] = dir; },
+        "State directory (default: $ONSTAGE_DATA_DIR, else the config file's, else "
+        "./onstage-data)");
+    app.add_option("--config", f.config_file,
+                   "Config file (TOML; default: $ONSTAGE_CONFIG; see docs/configuration.md)");
     add_event_commands(app, f);
-    add_serve_flags(*app.add_subcommand("serve", "Run the server"), f.serve);
+    add_serve_flags(*app.add_subcommand("serve", "Run the server"), f);
     auto* demo = app.add_subcommand("demo", "Create a demo event, print its links and serve it");
-    add_serve_flags(*demo, f.serve);
+    add_serve_flags(*demo, f);
     demo->add_option("--samples", f.samples_dir, "Directory with the sample roster CSVs");
     try {
         app.parse(argc, argv);

@@ -4,22 +4,10 @@
 
 #include <array>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 
 namespace onstage::app {
 namespace fs = std::filesystem;
-
-fs::path resolve_data_dir(const std::string& flag_value) {
-    if (!flag_value.empty()) {
-        return flag_value;
-    }
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up
-    if (const char* env = std::getenv("ONSTAGE_DATA_DIR"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    return "onstage-data";
-}
 
 std::unique_ptr<store::Store> open_store(const fs::path& data_dir) {
     std::error_code ec;

@@ -10,9 +10,6 @@
 
 namespace onstage::app {
 
-// --data-dir if given, else $ONSTAGE_DATA_DIR, else ./onstage-data.
-std::filesystem::path resolve_data_dir(const std::string& flag_value);
-
 // Creates the directory (mode 0700: it holds key hashes and signing keys) and opens the store.
 std::unique_ptr<store::Store> open_store(const std::filesystem::path& data_dir);
 

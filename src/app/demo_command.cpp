@@ -30,7 +30,8 @@ Result<domain::Event, importer::ImportError> demo_event(
     const fs::path marker = options.data_dir / "demo-event-id";
     const fs::path links_dir = options.data_dir / "demo-links";
     const std::string base =
-        fmt::format("http://{}:{}", options.serve.bind_address, options.serve.port);
+        fmt::format("{}://{}:{}", options.serve.tls.enabled() ? "https" : "http",
+                    options.serve.bind_address, options.serve.port);
     if (auto event = store.find_event(read_marker(marker)); event && event->base_url == base) {
         importer::ExportRequest request{event->id, links_dir, true, now_ms()};
         auto exported = importer::export_event(store, request);

@@ -3,8 +3,11 @@
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <stdexcept>
+#include <type_traits>
 
 namespace onstage::testing {
 
@@ -12,16 +15,40 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using nlohmann::json;
 
-WsClient::WsClient(int port, const std::string& target) : ws_(ioc_) {
+namespace {
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <typename NextLayer>
+beast::websocket::stream<NextLayer> make_stream(asio::io_context& ioc, asio::ssl::context& tls) {
+    if constexpr (std::is_same_v<NextLayer, TlsStream>) {
+        return beast::websocket::stream<NextLayer>(ioc, tls);
+    } else {
+        return beast::websocket::stream<NextLayer>(ioc);
+    }
+}
+
+}  // namespace
+
+template <typename NextLayer>
+BasicWsClient<NextLayer>::BasicWsClient(int port, const std::string& target,
+                                        const std::string& ca_file)
+    : ws_(make_stream<NextLayer>(ioc_, tls_)) {
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"),
                                            static_cast<unsigned short>(port));
     beast::get_lowest_layer(ws_).connect(endpoint);
+    if constexpr (std::is_same_v<NextLayer, TlsStream>) {
+        tls_.load_verify_file(ca_file);
+        ws_.next_layer().set_verify_mode(asio::ssl::verify_peer);
+        ws_.next_layer().handshake(asio::ssl::stream_base::client);
+    }
     ws_.handshake("127.0.0.1", target);
     ws_.text(true);
     start_read();
 }
 
-void WsClient::start_read() {
+template <typename NextLayer>
+void BasicWsClient<NextLayer>::start_read() {
     ws_.async_read(buffer_, [this](const beast::error_code& ec, std::size_t) {
         if (ec) {
             closed_ = true;
@@ -34,7 +61,8 @@ void WsClient::start_read() {
     });
 }
 
-void WsClient::send_text(const std::string& text) {
+template <typename NextLayer>
+void BasicWsClient<NextLayer>::send_text(const std::string& text) {
     if (closed_) {
         return;
     }
@@ -47,7 +75,8 @@ void WsClient::send_text(const std::string& text) {
     ioc_.restart();
 }
 
-std::optional<json> WsClient::next(std::chrono::milliseconds timeout) {
+template <typename NextLayer>
+std::optional<json> BasicWsClient<NextLayer>::next(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (inbox_.empty() && !closed_ && std::chrono::steady_clock::now() < deadline) {
         ioc_.run_one_until(deadline);
@@ -63,8 +92,9 @@ std::optional<json> WsClient::next(std::chrono::milliseconds timeout) {
     return json::parse(text);
 }
 
-std::optional<json> WsClient::wait_for(const std::function<bool(const json&)>& match,
-                                       std::chrono::milliseconds timeout) {
+template <typename NextLayer>
+std::optional<json> BasicWsClient<NextLayer>::wait_for(
+    const std::function<bool(const json&)>& match, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::size_t checked = 0;
     for (;;) {
@@ -86,7 +116,9 @@ std::optional<json> WsClient::wait_for(const std::function<bool(const json&)>& m
     }
 }
 
-std::optional<json> WsClient::reply_to(const std::string& id, std::chrono::milliseconds timeout) {
+template <typename NextLayer>
+std::optional<json> BasicWsClient<NextLayer>::reply_to(const std::string& id,
+                                                       std::chrono::milliseconds timeout) {
     return wait_for(
         [&id](const json& m) {
             return (m.value("type", "") == "ack" || m.value("type", "") == "error") &&
@@ -95,7 +127,8 @@ std::optional<json> WsClient::reply_to(const std::string& id, std::chrono::milli
         timeout);
 }
 
-json WsClient::command(const std::string& type, json fields) {
+template <typename NextLayer>
+json BasicWsClient<NextLayer>::command(const std::string& type, json fields) {
     const std::string id = "c" + std::to_string(next_id_++);
     fields["type"] = type;
     fields["id"] = id;
@@ -104,7 +137,8 @@ json WsClient::command(const std::string& type, json fields) {
     return reply ? *reply : json{{"type", "timeout"}};
 }
 
-int WsClient::wait_closed(std::chrono::milliseconds timeout) {
+template <typename NextLayer>
+int BasicWsClient<NextLayer>::wait_closed(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!closed_ && std::chrono::steady_clock::now() < deadline) {
         ioc_.run_one_until(deadline);
@@ -115,5 +149,8 @@ int WsClient::wait_closed(std::chrono::milliseconds timeout) {
     }
     return closed_ ? close_code_ : 0;
 }
+
+template class BasicWsClient<beast::tcp_stream>;
+template class BasicWsClient<TlsStream>;
 
 }  // namespace onstage::testing

@@ -1,0 +1,61 @@
+// The server's settings: built-in defaults < config file (TOML) < environment (ONSTAGE_*) <
+// command-line flags. Every key, its default and its variable are in docs/configuration.md.
+//
+// Pure apart from reading the config file and the admin token file: callers pass the
+// environment in, so tests need not touch the process's own.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_server.hpp"
+#include "domain/result.hpp"
+
+namespace onstage::app {
+
+struct Config {
+    std::filesystem::path data_dir = "onstage-data";
+    std::filesystem::path file;  // the config file read, if any
+    // bind, port, io_threads, web_root, admin token, TLS files and limits.
+    api::ServeOptions serve;
+    std::filesystem::path admin_token_file;  // read into serve.admin_token by load_config
+    std::string log_level = "info";          // trace, debug, info, warn, error
+    std::string log_format = "text";         // text, json
+};
+
+// One line for the user: message already names the file:line:column or variable and the key.
+struct ConfigError {
+    std::string code;  // config_unreadable, config_syntax, config_unknown_key, config_wrong_type,
+                       // config_bad_value, config_conflict
+    std::string message;
+};
+
+// Looks up one environment variable; nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_environment();
+
+struct ConfigSources {
+    std::filesystem::path file;  // --config; if empty, $ONSTAGE_CONFIG; if that is unset, none
+    EnvLookup env;
+    // Values of command-line flags by setting name ("server.port"), checked like the
+    // environment's (they arrive as text too).
+    std::map<std::string, std::string> flags;
+};
+
+Result<Config, ConfigError> load_config(const ConfigSources& sources);
+
+// What a setting is called where, for the CLI's flags and the docs.
+struct SettingName {
+    std::string name;  // "server.port", "data_dir"
+    std::string_view env;
+    std::string_view flag;  // "--port"; empty if the setting has no flag
+    std::string_view help;
+};
+std::vector<SettingName> setting_names();
+
+}  // namespace onstage::app
