@@ -70,7 +70,7 @@ struct Options {
     double rate = 1000;       // raises per second
     double duration_s = 20;   // of raising
     double settle_s = 3;      // after connecting, before reading RSS
-    double drain_s = 3;       // after the last raise, for late deliveries
+    double drain_s = 10;      // at most, after the last raise, for late replies and deliveries
     int server_pid = 0;       // for VmRSS; 0 = don't read it
     int threads = 2;          // io threads
     int sources = 4;          // source addresses 127.0.0.2 … 127.0.0.(1+sources)
@@ -528,6 +528,20 @@ void raise_hands(Run& run) {
     }
 }
 
+// Waits up to opt.drain_s for every raise to be acked and lowered again (late deliveries come
+// in meanwhile), so no hand stays raised in the event after the run.
+void wait_for_lowered(const Run& run) {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(run.opt.drain_s);
+    auto busy = [&run] {
+        return std::any_of(run.attendees.begin(), run.attendees.end(),
+                           [](const auto& c) { return c->busy.load(); });
+    };
+    while (busy() && Clock::now() < deadline) {
+        sleep_s(0.05);
+    }
+    sleep_s(0.2);  // the moderators' frames for the last raises may trail its ack
+}
+
 struct Percentiles {
     double p50 = 0;
     double p90 = 0;
@@ -655,7 +669,7 @@ int run_load(const Options& opt) {
         t = Clock::now();
         raise_hands(run);
         const double raise_s = seconds_since(t);
-        sleep_s(opt.drain_s);
+        wait_for_lowered(run);
         summary["rss_end_kib"] = rss_kib(opt.server_pid);
         summary["raise_s"] = raise_s;
     }
