@@ -299,11 +299,13 @@ void on_attendee_frame(Run& run, Conn& c, const json& frame) {
         ++run.acks;
         c.hand = Hand::lowering;
         send(c, R"({"type":"lower","id":"l)" + std::to_string(c.serial) + "\"}");
-    } else if (type == "ack" && c.hand == Hand::lowering) {
+        return;
+    }
+    // The lower's ack ends the cycle; an error (already counted) ends it too, to try again later.
+    const bool done =
+        (type == "ack" && c.hand == Hand::lowering) || (type == "error" && c.hand != Hand::idle);
+    if (done) {
         c.hand = Hand::idle;
-        c.busy = false;
-    } else if (type == "error" && c.hand != Hand::idle) {
-        c.hand = Hand::idle;  // counted below; the attendee may try again later
         c.busy = false;
     }
 }
