@@ -47,6 +47,7 @@ bench: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 	bench/run-event-create
+	bench/run-load
 
 asan: deps
 	cmake --preset asan >/dev/null
