@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace onstage::api {
@@ -93,6 +94,12 @@ EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& m
       // below 2^53, so browsers read it exactly.
       hub_(event_.id, hub::limits::kResumeEvents, static_cast<std::uint64_t>(now_ms()) * 1000U),
       invite_timer_(strand_) {
+    for (const auto& [id, p] : people_) {
+        if (p.role != Role::attendee) {
+            staff_ids_.push_back(id);
+        }
+    }
+    std::sort(staff_ids_.begin(), staff_ids_.end());
     for (const auto& s : stage_.live()) {
         live_.insert(s.attendee_id);
     }
@@ -396,11 +403,13 @@ Reply EventRuntime::set_on_air(const Identity& who, bool on_air) {
 }
 
 std::vector<protocol::OnlineView> EventRuntime::online_staff() const {
+    // Walks the few staff, not everyone online: every tab's snapshot asks this.
     std::vector<protocol::OnlineView> out;
-    for (const auto& [id, online] : online_) {
-        const Person* p = person(id);
-        if (p != nullptr && p->role != Role::attendee && online.tabs > 0) {
-            out.push_back({id, p->name, p->role, online.on_air});
+    for (const auto& id : staff_ids_) {
+        const auto it = online_.find(id);
+        if (it != online_.end() && it->second.tabs > 0) {
+            const Person* p = person(id);
+            out.push_back({id, p->name, p->role, it->second.on_air});
         }
     }
     return out;
@@ -415,8 +424,8 @@ std::string EventRuntime::snapshot_for(const Identity& who) const {
         // Everyone a moderator works with: the shared list and queues, invites and interviews,
         // holding and live.
         attendees = stage_.raised_hands();
-        for (const auto& [id, p] : people_) {
-            if (p.role == Role::moderator) {
+        for (const auto& id : staff_ids_) {
+            if (person(id)->role == Role::moderator) {
                 if (auto s = stage_.interview_of(id)) {
                     attendees.push_back(std::move(*s));
                 }

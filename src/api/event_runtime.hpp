@@ -122,6 +122,7 @@ private:
     domain::Stage stage_;
     hub::EventHub hub_;
     std::unordered_map<std::string, Online> online_;
+    std::vector<std::string> staff_ids_;    // moderators and talent, sorted
     std::unordered_set<std::string> live_;  // attendees live on stage, whom talent hears about
     asio::steady_timer invite_timer_;
 };

@@ -39,8 +39,7 @@ Stage::Stage(std::string event_id, ParticipantRoles roles, std::vector<AttendeeS
         if (role_of(status.attendee_id) != Role::attendee) {
             continue;
         }
-        std::string key = status.attendee_id;
-        statuses_.insert_or_assign(std::move(key), std::move(status));
+        put(std::move(status));
     }
 }
 
@@ -97,11 +96,19 @@ Result<AttendeeStatus, Error> Stage::subject(std::string_view actor_id,
 }
 
 bool Stage::moderator_busy(std::string_view moderator_id) const {
-    return std::any_of(statuses_.begin(), statuses_.end(), [&](const auto& entry) {
-        const AttendeeStatus& status = entry.second;
-        return (status.state == StageState::invited || status.state == StageState::interviewing) &&
-               status.moderator_id == moderator_id;
+    return std::any_of(engaged_.begin(), engaged_.end(), [&](const std::string& id) {
+        return statuses_.find(id)->second.moderator_id == moderator_id;
     });
+}
+
+void Stage::put(AttendeeStatus next) {
+    if (is_engaged(next.state)) {
+        engaged_.insert(next.attendee_id);
+    } else {
+        engaged_.erase(next.attendee_id);
+    }
+    std::string key = next.attendee_id;
+    statuses_.insert_or_assign(std::move(key), std::move(next));
 }
 
 void Stage::record(Transition& out, std::string_view actor_id, std::string_view action,
@@ -119,8 +126,7 @@ void Stage::record(Transition& out, std::string_view actor_id, std::string_view 
         .detail = std::move(detail),
     });
     out.changed.push_back(next);
-    std::string key = next.attendee_id;
-    statuses_.insert_or_assign(std::move(key), std::move(next));
+    put(std::move(next));
 }
 
 AttendeeStatus Stage::back_to_hand_raised(const AttendeeStatus& current) {
@@ -178,7 +184,8 @@ Transition Stage::expire_invites(TimeMs now_ms) {
 
 std::optional<TimeMs> Stage::next_invite_expiry() const {
     std::optional<TimeMs> next;
-    for (const auto& [id, status] : statuses_) {
+    for (const std::string& id : engaged_) {
+        const AttendeeStatus& status = statuses_.find(id)->second;
         if (status.state == StageState::invited && (!next || status.invite_expires_at_ms < *next)) {
             next = status.invite_expires_at_ms;
         }
@@ -235,9 +242,9 @@ std::vector<AttendeeStatus> Stage::queue_of(std::string_view moderator_id) const
 }
 
 std::optional<AttendeeStatus> Stage::interview_of(std::string_view moderator_id) const {
-    for (const auto& [id, status] : statuses_) {
-        if ((status.state == StageState::invited || status.state == StageState::interviewing) &&
-            status.moderator_id == moderator_id) {
+    for (const std::string& id : engaged_) {
+        const AttendeeStatus& status = statuses_.find(id)->second;
+        if (status.moderator_id == moderator_id) {
             return status;
         }
     }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -178,11 +179,19 @@ private:
     static AttendeeStatus back_to_hand_raised(const AttendeeStatus& current);
     std::vector<AttendeeStatus> select(const std::function<bool(const AttendeeStatus&)>& keep,
                                        bool by_raise_time) const;
+    // Stores `next` as the attendee's status, keeping engaged_ in step.
+    void put(AttendeeStatus next);
+    static bool is_engaged(StageState s) {
+        return s == StageState::invited || s == StageState::interviewing;
+    }
 
     std::string event_id_;
     ParticipantRoles roles_;
     // Attendees with a stored status (any state); every other attendee is watching.
     std::unordered_map<std::string, AttendeeStatus, StringHash, std::equal_to<>> statuses_;
+    // The few attendees invited or in an interview: every command asks who is busy and when
+    // the next invite expires, and that must not cost a walk over every raised hand.
+    std::set<std::string, std::less<>> engaged_;
     TimeMs invite_timeout_ms_;
 };
 
