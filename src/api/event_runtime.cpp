@@ -323,10 +323,12 @@ void EventRuntime::fan_out(const domain::Transition& t, Revocation revocation) {
         if (it == online_.end()) {
             continue;
         }
-        const auto payload = hub::make_payload(protocol::encode_revoked(revocation.reason));
+        // Through the hub, so it carries a seq like every stream event; each tab's close is
+        // queued after it on the same strand.
+        hub_.send_to(id, hub::make_payload(protocol::encode_revoked(revocation.reason)));
         for (const auto& weak : it->second.tab_refs) {
             if (const auto tab = weak.lock()) {
-                tab->revoke(payload, revocation.close_code);
+                tab->revoke(revocation.close_code, revocation.reason);
             }
         }
     }

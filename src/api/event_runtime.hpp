@@ -38,8 +38,9 @@ struct Identity {
 // end it when its participant is kicked.
 class Tab : public hub::Listener {
 public:
-    // Sends `revoked_payload` as the last frame, then closes with `close_code`.
-    virtual void revoke(hub::Payload revoked_payload, std::uint16_t close_code) = 0;
+    // Closes with `close_code` once everything already delivered to the tab (the `revoked`
+    // event, sent through the hub just before) has been written; nothing is sent after it.
+    virtual void revoke(std::uint16_t close_code, std::string_view reason) = 0;
 };
 
 // The reply to one command: ok, or an error with a stable code and a sentence.

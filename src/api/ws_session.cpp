@@ -146,6 +146,9 @@ asio::awaitable<void> WsConnection<NextLayer>::serve_commands() {
                 reply("", Reply{"already_authenticated", "This connection is already signed in."});
                 continue;
             }
+            // The client said hello in time; a busy server taking long to attach it must not
+            // count against it.
+            hello_timer_.cancel();
             if (!co_await authenticate(*command)) {
                 co_return;
             }
@@ -164,7 +167,9 @@ asio::awaitable<void> WsConnection<NextLayer>::serve_commands() {
             ++ctx_.metrics.hand_raises;
         }
         const std::string id = command->id;
+        command_in_flight_ = true;  // a close (e.g. sign_out's) waits for this reply
         const Reply r = co_await runtime_->handle(who_, std::move(command).value());
+        command_in_flight_ = false;
         reply(id, r);
     }
 }
@@ -237,12 +242,10 @@ void WsConnection<NextLayer>::deliver(const hub::Frame& frame) {
 }
 
 template <typename NextLayer>
-void WsConnection<NextLayer>::revoke(hub::Payload revoked_payload, std::uint16_t close_code) {
-    asio::post(ws_.get_executor(),
-               [me = self(), p = std::move(revoked_payload), close_code]() mutable {
-                   me->enqueue(hub::Frame{0, std::move(p)});
-                   me->close_when_drained(close_code, "kicked");
-               });
+void WsConnection<NextLayer>::revoke(std::uint16_t close_code, std::string_view reason) {
+    asio::post(ws_.get_executor(), [me = self(), close_code, r = std::string(reason)]() mutable {
+        me->close_when_drained(close_code, std::move(r));
+    });
 }
 
 template <typename NextLayer>
@@ -276,7 +279,7 @@ void WsConnection<NextLayer>::do_write() {
     }
     auto frame = outbox_.start_write();
     if (!frame) {
-        if (close_after_drain_) {
+        if (close_after_drain_ && !command_in_flight_) {
             do_close();
         }
         return;

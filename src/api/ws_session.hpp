@@ -40,7 +40,7 @@ public:
 
     // Any thread.
     void deliver(const hub::Frame& frame) override;
-    void revoke(hub::Payload revoked_payload, std::uint16_t close_code) override;
+    void revoke(std::uint16_t close_code, std::string_view reason) override;
     void shut_down(std::uint16_t close_code, std::string reason) override;
 
 private:
@@ -70,6 +70,7 @@ private:
     std::string write_prefix_;  // `{"seq":N,` of the frame being written
     std::optional<std::pair<std::uint16_t, std::string>> close_after_drain_;
     bool closing_ = false;
+    bool command_in_flight_ = false;  // between a command's arrival and its reply
     asio::steady_timer hello_timer_;
 };
 

@@ -71,7 +71,9 @@ TEST_F(RealtimeTest, TwoModeratorsWalkAnAttendeeFromRaiseToKick) {
     // Kick: the attendee's socket gets `revoked` and is closed; their token and login are dead.
     const std::string old_token = token_of(ada);
     EXPECT_EQ(mo->command("kick", {{"attendee_id", ada.id}, {"reason", "abusive"}})["type"], "ack");
-    ASSERT_TRUE(ada_ws->wait_for([](const json& m) { return m["type"] == "revoked"; }));
+    const auto revoked = ada_ws->wait_for([](const json& m) { return m["type"] == "revoked"; });
+    ASSERT_TRUE(revoked);
+    EXPECT_GT(revoked->value("seq", std::int64_t{0}), 0) << "a stream event like any other";
     EXPECT_EQ(ada_ws->wait_closed(), 4403);
     EXPECT_EQ(login(ada).status, 403);
     expect_token_revoked(old_token);
