@@ -112,6 +112,9 @@ asio::awaitable<void> serve_requests(ServerContext& ctx, Stream& stream, const L
                 }
                 auto session = std::make_shared<WsConnection<Stream>>(std::move(stream), ctx,
                                                                       event_param(target), log);
+                // This coroutine frame lives as long as the socket: give the request buffer back.
+                buffer.clear();
+                buffer.shrink_to_fit();
                 co_await session->run(std::move(req));
                 co_return;
             }

@@ -18,6 +18,7 @@ namespace websocket = beast::websocket;
 using protocol::kCloseHelloTimeout;
 using protocol::kCloseKicked;
 constexpr std::uint16_t kCloseUnauthorized = protocol::kCloseUnauthenticated;
+constexpr std::size_t kKeepReadBufferBytes = 512;  // larger read buffers are given back
 
 hub::Payload reply_payload(const std::string& id, const Reply& r) {
     return hub::make_payload(r.ok() ? protocol::encode_ack(id)
@@ -70,6 +71,7 @@ asio::awaitable<void> WsConnection<NextLayer>::run(
                  {{"error", e.code().message()}});
         co_return;
     }
+    upgrade = {};  // its headers (cookies, user agent…) are not needed for the session's life
     log_with(spdlog::level::info, log_, "websocket opened");
     hello_timer_.expires_after(std::chrono::milliseconds(ctx_.limits.hello_timeout_ms));
     hello_timer_.async_wait(
@@ -125,6 +127,10 @@ asio::awaitable<void> WsConnection<NextLayer>::serve_commands() {
     beast::flat_buffer buffer;
     for (;;) {
         buffer.clear();
+        // An idle tab should not keep its largest message's buffer (up to 16 KiB) for hours.
+        if (buffer.capacity() > kKeepReadBufferBytes) {
+            buffer.shrink_to_fit();
+        }
         co_await ws_.async_read(buffer, asio::use_awaitable);
         ++ctx_.metrics.messages_in;
         if (closing_) {
@@ -216,7 +222,9 @@ asio::awaitable<bool> WsConnection<NextLayer>::authenticate(const protocol::Comm
         co_return refuse(attached.refused.code, attached.refused.message, kCloseKicked);
     }
     attached_ = true;
-    hello_timer_.cancel();
+    if (who_.role != domain::Role::attendee) {
+        outbox_.set_bounds(hub::limits::kStaffOutboxMaxFrames, hub::limits::kStaffOutboxMaxBytes);
+    }
     log_.event = event_id_;
     log_.participant = pid;
     log_.role = std::string(domain::to_string(who_.role));

@@ -14,6 +14,10 @@ inline constexpr std::size_t kResumeEvents = 256;
 // too slow rather than allowed to grow memory.
 inline constexpr std::size_t kOutboxMaxFrames = 1024;
 inline constexpr std::size_t kOutboxMaxBytes = std::size_t{1} << 20U;
+// Moderators and talent receive every raise and status change of the whole audience: a burst
+// of thousands of raises must not cut them off. They are few, so their queues may be larger.
+inline constexpr std::size_t kStaffOutboxMaxFrames = 16384;
+inline constexpr std::size_t kStaffOutboxMaxBytes = std::size_t{16} << 20U;
 // A stream with no tab attached for this long is forgotten; its client gets a snapshot.
 inline constexpr domain::TimeMs kIdleStreamTtlMs = domain::TimeMs{10} * 60 * 1000;
 

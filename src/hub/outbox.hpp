@@ -5,6 +5,7 @@
 // connection calls it on its own strand.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 
@@ -23,6 +24,11 @@ public:
     // the connection as too slow. Once overflowed, every later push is refused too.
     bool push(Frame frame);
     bool overflowed() const { return overflowed_; }
+    // New bounds for later pushes (e.g. once the connection is known to be a moderator's).
+    void set_bounds(std::size_t max_frames, std::size_t max_bytes) {
+        queue_.set_bound(max_frames);
+        max_bytes_ = std::max(max_bytes, bytes_);
+    }
 
     bool empty() const { return queue_.empty(); }
     std::size_t size() const { return queue_.size(); }

@@ -25,6 +25,11 @@ public:
     bool empty() const { return size_ == 0; }
     bool full() const { return size_ == bound_; }
     std::size_t bound() const { return bound_; }
+    // A new bound, never below the current size (clamped to it).
+    void set_bound(std::size_t bound) {
+        bound_ =
+            static_cast<std::uint32_t>(std::max<std::size_t>(size_, std::min(bound, kMaxBound)));
+    }
     // Slots currently allocated (0 until the first push).
     std::size_t allocated() const { return slots_allocated_; }
 

@@ -85,6 +85,27 @@ TEST(Outbox, RefusesAFrameBeyondTheFrameBoundAndStaysOverflowed) {
     EXPECT_TRUE(outbox.overflowed());
 }
 
+TEST(Outbox, WiderBoundsLetAStaffTabQueueABurst) {
+    Outbox outbox(2, 1'000'000);
+    EXPECT_TRUE(outbox.push(frame(1)));
+    EXPECT_TRUE(outbox.push(frame(2)));
+    outbox.set_bounds(4, 1'000'000);
+    EXPECT_TRUE(outbox.push(frame(3)));
+    EXPECT_TRUE(outbox.push(frame(4)));
+    EXPECT_FALSE(outbox.push(frame(5)));
+    EXPECT_EQ(drain(outbox), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+}
+
+TEST(Outbox, NarrowerBoundsNeverDropWhatIsQueued) {
+    Outbox outbox(4, 1'000'000);
+    EXPECT_TRUE(outbox.push(frame(1)));
+    EXPECT_TRUE(outbox.push(frame(2)));
+    EXPECT_TRUE(outbox.push(frame(3)));
+    outbox.set_bounds(1, 1);
+    EXPECT_FALSE(outbox.push(frame(4)));
+    EXPECT_EQ(drain(outbox), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
 TEST(Outbox, TheFrameBeingWrittenCountsTowardTheBound) {
     Outbox outbox(2);
     ASSERT_TRUE(outbox.push(frame(1)));
