@@ -306,6 +306,15 @@ describe('screening workflow in the browser', () => {
         await evidence.shots('kicked-reload', [ada]);
     });
 
+    test('a moderator signs out: back to the sign-in form, and the others see her go offline', async () => {
+        const staffOnline = section(mod.page, 'Staff online');
+        await sees(staffOnline.getByText('Mia Second'), 'Mia in Mo\'s staff list');
+        await mod2.page.getByRole('button', { name: 'Sign out' }).click();
+        await sees(mod2.page.getByLabel('Access key'), 'the sign-in form on Mia\'s page');
+        await seesNo(staffOnline.getByText('Mia Second'), 'Mia in Mo\'s staff list after she signed out');
+        await evidence.shots('signed-out', [mod, mod2]);
+    });
+
     test('the pages threw no errors and reached nothing beyond loopback', async () => {
         for (const a of everyone) {
             expect(a.pageErrors, `uncaught errors in ${a.label}'s page`).toEqual([]);

@@ -172,6 +172,17 @@ describe('LiveClient', () => {
         expect(events.at(-1)?.type).toBe('revoked');
     });
 
+    it('stops for good when the session was signed out (close 1000), in this tab or another', () => {
+        const { client } = makeClient();
+        connect(socket(0), 3);
+        socket(0).receive({ seq: 4, type: 'revoked', reason: 'signed_out' });
+        socket(0).drop(1000);
+        vi.advanceTimersByTime(60_000);
+        expect(FakeSocket.all).toHaveLength(1);
+        expect(client.state).toBe('closed');
+        expect(client.closedInfo).toMatchObject({ errorCode: 'signed_out' });
+    });
+
     it('stops on 4401 after a refused hello', () => {
         const { client } = makeClient();
         socket(0).open();

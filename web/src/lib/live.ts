@@ -241,9 +241,11 @@ export class LiveClient {
         this.stopHeartbeat();
         this.rejectPending();
         const revoked = this.lastError?.code === 'kicked';
-        if (code === CLOSE_UNAUTHORIZED || code === CLOSE_KICKED || revoked) {
+        // Signed out (here or in another tab): the session is over; don't reconnect.
+        const signedOut = this.lastError?.code === 'signed_out';
+        if (code === CLOSE_UNAUTHORIZED || code === CLOSE_KICKED || revoked || signedOut) {
             this.finish({
-                code: revoked ? CLOSE_KICKED : code,
+                code: revoked ? CLOSE_KICKED : signedOut ? CLOSE_UNAUTHORIZED : code,
                 errorCode: this.lastError?.code ?? null,
                 message: this.lastError?.message ?? null,
             });

@@ -53,6 +53,10 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                     <button className="small" onClick={() => act({ type: 'set_on_air', on_air: !myOnAir })}>
                         {myOnAir ? S.goOffAir : S.goOnAir}
                     </button>
+                    {/* Hands this moderator holds go back to the shared list (server side). */}
+                    <button className="small secondary" onClick={() => void live.send({ type: 'sign_out' }).finally(props.signOut)}>
+                        {S.signOut}
+                    </button>
                 </div>
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />

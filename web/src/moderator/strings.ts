@@ -1,5 +1,6 @@
 // Every user-visible string of the moderator app.
 export const S = {
+    signOut: 'Sign out',
     title: 'onstage · Moderator',
     badLink: 'This link is incomplete. Please open the moderator link you were sent.',
     login: { title: 'Moderator sign-in', keyLabel: 'Access key', submit: 'Sign in', busy: 'Signing in…' },

@@ -32,6 +32,9 @@ function OnStage(props: { login: LoginSuccess; session: LiveSession; signOut: ()
             <header className="top">
                 <h1>{live.welcome?.event.name ?? props.login.event.name}</h1>
                 <span className="who">{S.youAre(props.login.participant.name)}</span>
+                <button className="small secondary" onClick={() => void live.send({ type: 'sign_out' }).finally(props.signOut)}>
+                    {S.signOut}
+                </button>
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
             <section className="card">

@@ -1,5 +1,6 @@
 // Every user-visible string of the talent app.
 export const S = {
+    signOut: 'Sign out',
     title: 'onstage · Talent',
     badLink: 'This link is incomplete. Please open the talent link you were sent.',
     login: { title: 'Talent sign-in', keyLabel: 'Access key', submit: 'Sign in', busy: 'Signing in…' },
