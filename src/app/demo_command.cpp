@@ -7,6 +7,7 @@
 
 #include "app/data_dir.hpp"
 #include "app/event_commands.hpp"
+#include "auth/random.hpp"
 #include "importer/links.hpp"
 
 namespace onstage::app {
@@ -83,9 +84,17 @@ int run_demo(const DemoOptions& options) {
                    importer::access_url(event->base_url, p.role, event->id, p.id),
                    key == keys.end() ? std::string() : "   key: " + key->second);
     }
-    fmt::print("  {:<9} {:<18} {}\n\n", "viewer", "(anyone)",
+    fmt::print("  {:<9} {:<18} {}\n", "viewer", "(anyone)",
                importer::viewer_url(event->base_url, event->id));
-    return api::serve(options.serve, std::move(store));
+    // The console needs the admin token: without one in the config, the demo makes one up for
+    // this run (and shows it), so every app can be tried from the printed lines.
+    api::ServeOptions serve = options.serve;
+    if (serve.admin_token.empty()) {
+        serve.admin_token = auth::random_base32(26);
+    }
+    fmt::print("  {:<9} {:<18} {}/console   admin token: {}\n\n", "console", "(producer)",
+               event->base_url, serve.admin_token);
+    return api::serve(serve, std::move(store));
 }
 
 }  // namespace onstage::app

@@ -69,6 +69,16 @@ TEST(Demo, PrintsLinksThatTheRunningServerAnswers) {
     EXPECT_EQ(http_get(port, (*line)[2]).status, 200);
     EXPECT_NE(demo->output().find("/attendee?e="), std::string::npos);
     EXPECT_NE(demo->output().find("/watch?e="), std::string::npos) << "the demo event is public";
+    // The console line carries an admin token that the admin API accepts.
+    std::smatch console;
+    const std::string printed = demo->output();
+    ASSERT_TRUE(std::regex_search(printed, console,
+                                  std::regex(R"(/console\s+admin token: ([0-9a-z]{26}))")))
+        << printed;
+    EXPECT_EQ(http_request(port, "GET", "/api/v1/admin/events",
+                           {"Authorization: Bearer " + console[1].str()})
+                  .status,
+              200);
     const std::string first_key = (*line)[3];
     ASSERT_TRUE(demo->stop(SIGTERM, 10s));
 
