@@ -4,6 +4,7 @@ import { useMemo, type ReactNode } from 'react';
 import { linkParams, type LoginSuccess } from './api';
 import { useSignIn } from './session';
 import { AccessKeyForm, type LoginFormStrings } from './ui';
+import type { CommandBody } from './protocol';
 import type { LiveSession } from './useLive';
 
 export interface StaffGateStrings {
@@ -39,4 +40,25 @@ export function StaffGate(props: {
         );
     }
     return <main className={props.wide ? 'app wide' : 'app'}>{props.children(auth.session, session, auth.signOut)}</main>;
+}
+
+// The staff page once the live session is over for good (removed, revoked, signed out in
+// another tab): why, and a way back to the sign-in form.
+export function SessionEnded(props: { message: string; signInAgain: string; signOut: () => void }) {
+    return (
+        <div className="card">
+            <p>{props.message}</p>
+            <button onClick={props.signOut}>{props.signInAgain}</button>
+        </div>
+    );
+}
+
+// Ends the session on the server (a moderator's hands go back to the shared list, every tab of
+// theirs closes), then forgets it here and shows the sign-in form.
+export function SignOutButton(props: { label: string; send: (cmd: CommandBody) => Promise<unknown>; signOut: () => void }) {
+    return (
+        <button className="small secondary" onClick={() => void props.send({ type: 'sign_out' }).finally(props.signOut)}>
+            {props.label}
+        </button>
+    );
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { LoginSuccess } from '../lib/api';
 import type { AttendeeView, CommandBody } from '../lib/protocol';
 import { EMPTY_STAGE, formatAge, mediaFlags, reduceStage, type StageView } from '../lib/stage';
-import { StaffGate } from '../lib/StaffGate';
+import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
 import { ConnectionBanner, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
@@ -30,12 +30,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
     const { view } = live;
 
     if (live.state === 'closed' && live.closed) {
-        return (
-            <div className="card">
-                <p>{live.closed.message || S.sessionEnded}</p>
-                <button onClick={props.signOut}>{S.signInAgain}</button>
-            </div>
-        );
+        return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }
     const act: Act = (cmd, who) => void log.run(actionLabel(cmd, who), () => live.send(cmd));
     const mine = (a: AttendeeView) => a.moderator_id === meId;
@@ -53,10 +48,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                     <button className="small" onClick={() => act({ type: 'set_on_air', on_air: !myOnAir })}>
                         {myOnAir ? S.goOffAir : S.goOnAir}
                     </button>
-                    {/* Hands this moderator holds go back to the shared list (server side). */}
-                    <button className="small secondary" onClick={() => void live.send({ type: 'sign_out' }).finally(props.signOut)}>
-                        {S.signOut}
-                    </button>
+                    <SignOutButton label={S.signOut} send={live.send} signOut={props.signOut} />
                 </div>
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />

@@ -1,7 +1,7 @@
 // The talent app: sign in with the key, see that you are on stage and who is live.
 import type { LoginSuccess } from '../lib/api';
 import { EMPTY_STAGE, mediaFlags, reduceStage } from '../lib/stage';
-import { StaffGate } from '../lib/StaffGate';
+import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
 import { ConnectionBanner } from '../lib/ui';
 import { useLive, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
@@ -18,12 +18,7 @@ function OnStage(props: { login: LoginSuccess; session: LiveSession; signOut: ()
     const live = useLive(props.session, reduceStage, EMPTY_STAGE);
     const { view } = live;
     if (live.state === 'closed' && live.closed) {
-        return (
-            <div className="card">
-                <p>{live.closed.message || S.sessionEnded}</p>
-                <button onClick={props.signOut}>{S.signInAgain}</button>
-            </div>
-        );
+        return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }
     const flags = mediaFlags(view.moderation, props.login.participant.id);
     const guests = view.attendees.filter((a) => a.state === 'live');
@@ -32,9 +27,7 @@ function OnStage(props: { login: LoginSuccess; session: LiveSession; signOut: ()
             <header className="top">
                 <h1>{live.welcome?.event.name ?? props.login.event.name}</h1>
                 <span className="who">{S.youAre(props.login.participant.name)}</span>
-                <button className="small secondary" onClick={() => void live.send({ type: 'sign_out' }).finally(props.signOut)}>
-                    {S.signOut}
-                </button>
+                <SignOutButton label={S.signOut} send={live.send} signOut={props.signOut} />
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
             <section className="card">
