@@ -1,0 +1,315 @@
+// The mediator's rules against a recording SFU. The real Janus is exercised by the integration
+// and browser tests; here the SFU is a fake so that every refusal can be checked for "and the
+// SFU was never asked".
+#include "media/event_media.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <map>
+
+namespace onstage::media {
+namespace {
+
+using domain::Role;
+using domain::StageState;
+
+class RecordingSfu : public Sfu {
+public:
+    std::vector<std::string> calls;
+    std::optional<SfuError> fail_next;  // the next request fails with this
+    HandleId next_handle = 100;
+
+    asio::awaitable<SfuResult<Ok>> create_room(RoomSpec spec) override {
+        co_return record<Ok>("create_room " + std::to_string(spec.id), Ok{});
+    }
+    asio::awaitable<SfuResult<Ok>> destroy_room(RoomId room) override {
+        co_return record<Ok>("destroy_room " + std::to_string(room), Ok{});
+    }
+    asio::awaitable<SfuResult<Publication>> publish(RoomId room, FeedId feed, std::string display,
+                                                    std::string sdp_offer) override {
+        Publication p;
+        p.handle = next_handle++;
+        p.sdp_answer = "answer to " + sdp_offer;
+        p.streams = {{"0", "audio"}, {"1", "video"}};
+        co_return record<Publication>(
+            "publish " + std::to_string(room) + " " + std::to_string(feed) + " " + display, p);
+    }
+    asio::awaitable<SfuResult<Subscription>> subscribe(RoomId room, FeedId feed) override {
+        Subscription s;
+        s.handle = next_handle++;
+        s.sdp_offer = "offer of " + std::to_string(feed);
+        co_return record<Subscription>(
+            "subscribe " + std::to_string(room) + " " + std::to_string(feed), s);
+    }
+    asio::awaitable<SfuResult<Ok>> start(HandleId handle, std::string sdp_answer) override {
+        co_return record<Ok>("start " + std::to_string(handle) + " " + sdp_answer, Ok{});
+    }
+    asio::awaitable<SfuResult<Ok>> trickle(HandleId handle,
+                                           std::optional<Candidate> candidate) override {
+        co_return record<Ok>("trickle " + std::to_string(handle) + " " +
+                                 (candidate ? candidate->candidate : "completed"),
+                             Ok{});
+    }
+    asio::awaitable<SfuResult<Ok>> hangup(HandleId handle) override {
+        co_return record<Ok>("hangup " + std::to_string(handle), Ok{});
+    }
+    asio::awaitable<SfuResult<Ok>> moderate(RoomId, FeedId feed, std::string mid,
+                                            bool mute) override {
+        co_return record<Ok>(
+            "moderate " + std::to_string(feed) + " mid " + mid + (mute ? " mute" : " unmute"),
+            Ok{});
+    }
+    asio::awaitable<SfuResult<Ok>> kick(RoomId, FeedId feed) override {
+        co_return record<Ok>("kick " + std::to_string(feed), Ok{});
+    }
+    void set_listener(std::function<void(const SfuEvent&)>) override {}
+
+    bool called(std::string_view prefix) const {
+        for (const auto& c : calls) {
+            if (c.starts_with(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    template <typename T>
+    SfuResult<T> record(std::string call, T value) {
+        calls.push_back(std::move(call));
+        if (fail_next) {
+            SfuError e = *fail_next;
+            fail_next.reset();
+            return fail(std::move(e));
+        }
+        return value;
+    }
+};
+
+class EventMediaTest : public ::testing::Test {
+protected:
+    EventMediaTest()
+        : media(
+              &sfu, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+              [](std::string_view id) { return "Name of " + std::string(id); }) {
+        roles["m1"] = staff(Role::moderator);
+        roles["m2"] = staff(Role::moderator);
+        roles["t"] = staff(Role::talent);
+        roles["a"] = attendee(StageState::watching);
+        roles["b"] = attendee(StageState::watching);
+    }
+
+    static MediaRole staff(Role role) {
+        MediaRole r;
+        r.role = role;
+        r.online = true;
+        return r;
+    }
+    static MediaRole attendee(StageState state, std::string moderator = {}) {
+        MediaRole r;
+        r.role = Role::attendee;
+        r.state = state;
+        r.moderator_id = std::move(moderator);
+        r.online = true;
+        return r;
+    }
+    void interview(const std::string& a, const std::string& m) {
+        roles[a] = attendee(StageState::interviewing, m);
+        roles[m].interviewee = a;
+    }
+
+    template <typename T>
+    T run(asio::awaitable<T> work) {
+        std::optional<T> out;
+        auto body = [&out, w = std::move(work)]() mutable -> asio::awaitable<void> {
+            out.emplace(co_await std::move(w));
+        };
+        asio::co_spawn(ioc, body(), asio::detached);
+        ioc.restart();
+        ioc.run();
+        return std::move(*out);
+    }
+
+    void run(asio::awaitable<void> work) {
+        asio::co_spawn(ioc, std::move(work), asio::detached);
+        ioc.restart();
+        ioc.run();
+    }
+
+    Plan plan(const std::string& id) { return media.plan_for(id, roles[id]); }
+
+    asio::io_context ioc;
+    RecordingSfu sfu;
+    std::map<std::string, MediaRole> roles;
+    EventMedia media;
+    int tab_a = 0;  // addresses stand in for tabs
+    int tab_a2 = 0;
+    int tab_m1 = 0;
+    int tab_t = 0;
+};
+
+TEST_F(EventMediaTest, AnInterviewPublishesBothWaysAndEachSeesOnlyTheOther) {
+    interview("a", "m1");
+    EXPECT_EQ(plan("a").publish, std::vector{RoomKind::interview});
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "offer-a"));
+    ASSERT_TRUE(pa.ok()) << pa.error().code;
+    EXPECT_EQ(pa->sdp, "answer to offer-a");
+    EXPECT_TRUE(sfu.called("create_room"));
+    auto pm = run(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "offer-m"));
+    ASSERT_TRUE(pm.ok());
+
+    const Plan for_m1 = plan("m1");
+    ASSERT_EQ(for_m1.feeds.size(), 1U);
+    EXPECT_EQ(for_m1.feeds[0].feed, pa->feed);
+    EXPECT_EQ(for_m1.feeds[0].participant_id, "a");
+    EXPECT_EQ(for_m1.feeds[0].name, "Name of a");
+    EXPECT_EQ(for_m1.feeds[0].room, RoomKind::interview);
+    ASSERT_EQ(plan("a").feeds.size(), 1U);
+    EXPECT_EQ(plan("a").feeds[0].feed, pm->feed);
+    EXPECT_TRUE(plan("m2").feeds.empty());
+    EXPECT_TRUE(plan("t").feeds.empty());
+
+    auto sub = run(media.subscribe(&tab_m1, "m1", pa->feed));
+    ASSERT_TRUE(sub.ok());
+    EXPECT_EQ(sub->sdp, "offer of " + pa->feed);
+    EXPECT_FALSE(sub->sub.empty());
+    ASSERT_TRUE(run(media.answer(&tab_m1, sub->sub, "answer-m")).ok());
+    EXPECT_TRUE(sfu.called("start "));
+    // Someone else's tab cannot answer or trickle for that subscription.
+    EXPECT_EQ(run(media.answer(&tab_a, sub->sub, "x")).error().code, "unknown_subscription");
+}
+
+TEST_F(EventMediaTest, RefusalsNeverReachTheSfu) {
+    roles["a"] = attendee(StageState::holding);
+    auto r = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "offer"));
+    EXPECT_EQ(r.error().code, "media_not_allowed");
+    roles["b"] = attendee(StageState::live);
+    EXPECT_EQ(run(media.publish(&tab_a, "b", RoomKind::stage, Source::screen, "o")).error().code,
+              "media_not_allowed");
+    EXPECT_TRUE(sfu.calls.empty());
+
+    // Another moderator's interview feed is not visible to m2, and a made-up id to nobody.
+    interview("b", "m1");
+    auto pb = run(media.publish(&tab_a, "b", RoomKind::interview, Source::camera, "o"));
+    ASSERT_TRUE(pb.ok());
+    sfu.calls.clear();
+    EXPECT_EQ(run(media.subscribe(&tab_m1, "m2", pb->feed)).error().code, "feed_not_visible");
+    EXPECT_EQ(run(media.subscribe(&tab_t, "t", pb->feed)).error().code, "feed_not_visible");
+    EXPECT_EQ(run(media.subscribe(&tab_m1, "m2", "12x")).error().code, "feed_not_visible");
+    EXPECT_EQ(run(media.subscribe(&tab_m1, "m2", "99999999999999999999999")).error().code,
+              "feed_not_visible");
+    EXPECT_EQ(run(media.trickle(&tab_m1, "m2", "pub:stage:camera", std::nullopt)).error().code,
+              "media_not_allowed");
+    EXPECT_TRUE(sfu.calls.empty());
+}
+
+TEST_F(EventMediaTest, ASecondTabOfTheSameParticipantIsRefused) {
+    roles["a"] = attendee(StageState::holding);
+    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o")).ok());
+    EXPECT_EQ(run(media.publish(&tab_a2, "a", RoomKind::holding, Source::camera, "o")).error().code,
+              "already_publishing");
+    // The same tab publishing again replaces its own publication.
+    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o2")).ok());
+    EXPECT_TRUE(sfu.called("hangup 100"));
+}
+
+TEST_F(EventMediaTest, AStateChangeEndsWhatItNoLongerAllows) {
+    roles["a"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(pa.ok());
+    auto sub = run(media.subscribe(&tab_t, "t", pa->feed));
+    ASSERT_TRUE(sub.ok());
+    ASSERT_EQ(plan("t").feeds.size(), 1U);
+
+    roles["a"] = attendee(StageState::holding);  // demoted
+    run(media.enforce());
+    EXPECT_TRUE(sfu.called("hangup 100"));  // the publication's handle
+    EXPECT_TRUE(plan("t").feeds.empty());
+    EXPECT_EQ(plan("a").publish, std::vector{RoomKind::holding});
+    EXPECT_EQ(run(media.answer(&tab_t, sub->sub, "late")).error().code, "unknown_subscription");
+}
+
+TEST_F(EventMediaTest, AKickedAttendeeIsKickedFromTheSfu) {
+    roles["a"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(pa.ok());
+    roles["a"] = attendee(StageState::kicked);
+    run(media.enforce());
+    EXPECT_TRUE(sfu.called("kick " + pa->feed));
+    EXPECT_TRUE(sfu.called("hangup"));
+}
+
+TEST_F(EventMediaTest, MuteIsEnforcedNowAndOnEveryLaterPublication) {
+    roles["a"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(pa.ok());
+    ASSERT_TRUE(run(media.moderate("a", true, true)).ok());
+    EXPECT_TRUE(sfu.called("moderate " + pa->feed + " mid 0 mute"));
+    ASSERT_EQ(plan("t").feeds.size(), 1U);
+    EXPECT_TRUE(plan("t").feeds[0].audio_muted);
+    EXPECT_FALSE(plan("t").feeds[0].video_muted);
+
+    // Republishing (e.g. after a reload) does not escape the mute.
+    run(media.tab_gone(&tab_a));
+    sfu.calls.clear();
+    auto again = run(media.publish(&tab_a2, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(sfu.called("moderate " + again->feed + " mid 0 mute"));
+
+    ASSERT_TRUE(run(media.moderate("a", true, false)).ok());
+    EXPECT_TRUE(sfu.called("moderate " + again->feed + " mid 0 unmute"));
+    EXPECT_FALSE(plan("t").feeds[0].audio_muted);
+}
+
+TEST_F(EventMediaTest, AResetForgetsEverythingAndMovesTheEpochOn) {
+    roles["a"] = attendee(StageState::live);
+    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
+    const auto epoch = media.epoch();
+    media.reset();
+    EXPECT_EQ(media.epoch(), epoch + 1);
+    EXPECT_TRUE(plan("t").feeds.empty());
+    EXPECT_EQ(plan("t").epoch, epoch + 1);
+    sfu.calls.clear();
+    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
+    EXPECT_TRUE(sfu.called("create_room"));  // the room is made again on the new Janus
+}
+
+TEST_F(EventMediaTest, SfuTroubleBecomesAStableCode) {
+    roles["a"] = attendee(StageState::live);
+    sfu.fail_next = SfuError{"sfu_unavailable", "down", 0};
+    EXPECT_EQ(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).error().code,
+              "media_unavailable");
+    // create_room failed, so publish never ran; the next try works.
+    auto ok = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(ok.ok());
+    sfu.fail_next = SfuError{"sfu_refused", "bad SDP", 465};
+    auto sub = run(media.subscribe(&tab_t, "t", ok->feed));
+    EXPECT_EQ(sub.error().code, "media_failed");
+    EXPECT_NE(sub.error().message.find("bad SDP"), std::string::npos);
+}
+
+TEST_F(EventMediaTest, ATabGoingEndsItsPublicationsAndSubscriptions) {
+    roles["a"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(pa.ok());
+    ASSERT_TRUE(run(media.subscribe(&tab_t, "t", pa->feed)).ok());
+    EXPECT_TRUE(run(media.tab_gone(&tab_a)));
+    EXPECT_TRUE(plan("t").feeds.empty());
+    EXPECT_FALSE(run(media.tab_gone(&tab_a)));
+}
+
+TEST_F(EventMediaTest, WithoutAnSfuEveryRequestIsUnavailable) {
+    EventMedia off(
+        nullptr, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+        [](std::string_view) { return std::string(); });
+    roles["a"] = attendee(StageState::live);
+    EXPECT_EQ(run(off.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).error().code,
+              "media_unavailable");
+    EXPECT_EQ(off.plan_for("a", roles["a"]).publish, std::vector{RoomKind::stage});
+}
+
+}  // namespace
+}  // namespace onstage::media
