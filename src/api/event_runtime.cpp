@@ -31,6 +31,29 @@ domain::AuditEntry action_entry(const std::string& event_id, const std::string& 
     return audit;
 }
 
+// Commands after which someone's media plan may change (a raise or a claim changes none).
+bool changes_media(CommandType type) {
+    switch (type) {
+    case CommandType::accept:
+    case CommandType::end_interview:
+    case CommandType::approve:
+    case CommandType::reject:
+    case CommandType::promote:
+    case CommandType::demote:
+    case CommandType::remove:
+    case CommandType::kick:
+    case CommandType::set_on_air:
+    case CommandType::sign_out:
+    case CommandType::mute:
+    case CommandType::unmute:
+    case CommandType::video_off:
+    case CommandType::video_on:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool on_stage(StageState s) {
     return s == StageState::holding || s == StageState::live || s == StageState::interviewing;
 }
@@ -45,7 +68,7 @@ domain::TimeMs now_ms() {
 
 asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
     asio::io_context& ioc, StoreWorker& store, Metrics& metrics, std::string event_id,
-    domain::TimeMs invite_timeout_ms) {
+    domain::TimeMs invite_timeout_ms, MediaSettings media) {
     struct Loaded {
         std::optional<domain::Event> event;
         std::vector<domain::Participant> participants;
@@ -74,15 +97,16 @@ asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
     }
     domain::Stage stage(loaded.event->id, std::move(roles), std::move(loaded.statuses),
                         invite_timeout_ms);
-    auto runtime = std::make_shared<EventRuntime>(ioc, store, metrics, std::move(*loaded.event),
-                                                  std::move(people), std::move(stage));
+    auto runtime =
+        std::make_shared<EventRuntime>(ioc, store, metrics, std::move(*loaded.event),
+                                       std::move(people), std::move(stage), std::move(media));
     asio::post(runtime->strand_, [runtime] { runtime->schedule_invite_expiry(); });
     co_return runtime;
 }
 
 EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
                            domain::Event event, std::unordered_map<std::string, Person> people,
-                           domain::Stage stage)
+                           domain::Stage stage, MediaSettings media)
     : store_(store),
       metrics_(metrics),
       strand_(asio::make_strand(ioc)),
@@ -93,7 +117,14 @@ EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& m
       // (unless it sent one participant over 1,000 events per millisecond of its life), and
       // below 2^53, so browsers read it exactly.
       hub_(event_.id, hub::limits::kResumeEvents, static_cast<std::uint64_t>(now_ms()) * 1000U),
-      invite_timer_(strand_) {
+      invite_timer_(strand_),
+      ice_servers_json_(std::move(media.ice_servers_json)),
+      media_(
+          media.sfu, event_.id, [this](std::string_view id) { return media_role(id); },
+          [this](std::string_view id) {
+              const Person* p = person(id);
+              return p != nullptr ? p->name : std::string();
+          }) {
     for (const auto& [id, p] : people_) {
         if (p.role != Role::attendee) {
             staff_ids_.push_back(id);
@@ -127,11 +158,12 @@ asio::awaitable<void> EventRuntime::detach(Identity who, const Tab* tab) {
     co_await asio::co_spawn(strand_, detach_on_strand(std::move(who), tab), asio::use_awaitable);
 }
 
-asio::awaitable<Reply> EventRuntime::handle(Identity who, protocol::Command command) {
+asio::awaitable<Reply> EventRuntime::handle(Identity who, const Tab* tab,
+                                            protocol::Command command) {
     const auto received = std::chrono::steady_clock::now();
     const bool measured = command.type != CommandType::ping;
     Reply reply = co_await asio::co_spawn(
-        strand_, handle_on_strand(std::move(who), std::move(command)), asio::use_awaitable);
+        strand_, handle_on_strand(std::move(who), tab, std::move(command)), asio::use_awaitable);
     if (measured && reply.ok()) {
         metrics_.command_delivery.observe(std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - received));
@@ -172,15 +204,30 @@ asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::
     } else {
         result.frames = std::move(*missed);
     }
+    // The tab starts its media from the current plan; a new tab changes no one else's.
+    const media::Plan plan = media_.plan_for(who.participant_id, media_role(who.participant_id));
+    result.media = protocol::encode_media(plan, ice_servers_json_);
+    if (!plan.publish.empty() || !plan.feeds.empty()) {
+        sent_plans_[who.participant_id] = result.media;
+    }
     co_return result;
 }
 
 asio::awaitable<void> EventRuntime::detach_on_strand(Identity who, const Tab* tab) {
     auto self = shared_from_this();
     hub_.detach(who.participant_id, tab, now_ms());
+    detach_online(who, tab);
+    const bool had_media = co_await media_.tab_gone(tab);
+    // Most tabs are attendees watching: their going changes nobody's plan.
+    if (had_media || who.role != Role::attendee || sent_plans_.contains(who.participant_id)) {
+        co_await sync_media();
+    }
+}
+
+void EventRuntime::detach_online(const Identity& who, const Tab* tab) {
     const auto it = online_.find(who.participant_id);
     if (it == online_.end()) {
-        co_return;
+        return;
     }
     --metrics_.tabs_attached;
     std::erase_if(it->second.tab_refs, [tab](const std::weak_ptr<Tab>& w) {
@@ -188,7 +235,7 @@ asio::awaitable<void> EventRuntime::detach_on_strand(Identity who, const Tab* ta
         return !t || t.get() == tab;
     });
     if (--it->second.tabs > 0) {
-        co_return;
+        return;
     }
     const bool was_staff = who.role != Role::attendee;
     const Person* me = person(who.participant_id);
@@ -202,28 +249,195 @@ asio::awaitable<void> EventRuntime::detach_on_strand(Identity who, const Tab* ta
     }
 }
 
-asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, protocol::Command command) {
+asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, const Tab* tab,
+                                                      protocol::Command command) {
     auto self = shared_from_this();
+    Reply reply;
     switch (command.type) {
     case CommandType::ping:
         co_return Reply{};
+    case CommandType::publish:
+    case CommandType::unpublish:
+    case CommandType::subscribe:
+    case CommandType::answer:
+    case CommandType::unsubscribe:
+    case CommandType::trickle:
+        reply = co_await handle_media(who, tab, command);
+        if (command.type == CommandType::publish || command.type == CommandType::unpublish) {
+            send_plans();  // a new or ended feed changes what others should show
+        }
+        co_return reply;
     case CommandType::set_on_air:
-        co_return set_on_air(who, command.on_air);
+        reply = set_on_air(who, command.on_air);
+        break;
     case CommandType::sign_out:
-        co_return co_await sign_out(who);
+        reply = co_await sign_out(who);
+        break;
     case CommandType::mute:
     case CommandType::unmute:
     case CommandType::video_off:
     case CommandType::video_on:
-        co_return co_await moderate(who, command);
+        reply = co_await moderate(who, command);
+        break;
+    default: {
+        auto transition = run_stage_command(who, command);
+        if (!transition) {
+            co_return error_reply(transition.error());
+        }
+        reply = co_await apply(std::move(transition).value());
+        break;
+    }
+    }
+    if (reply.ok() && changes_media(command.type)) {
+        co_await sync_media();
+    }
+    co_return reply;
+}
+
+asio::awaitable<Reply> EventRuntime::handle_media(const Identity& who, const Tab* tab,
+                                                  const protocol::Command& c) {
+    const std::string& me = who.participant_id;
+    media::MediaResult<media::MediaAck> result = media::MediaAck{};
+    const auto room = media::room_kind_from_string(c.room).value_or(media::RoomKind::stage);
+    const auto source = media::source_from_string(c.source).value_or(media::Source::camera);
+    switch (c.type) {
+    case CommandType::publish:
+        result = co_await media_.publish(tab, me, room, source, c.sdp);
+        break;
+    case CommandType::unpublish:
+        result = co_await media_.unpublish(tab, me, room, source);
+        break;
+    case CommandType::subscribe:
+        result = co_await media_.subscribe(tab, me, c.feed);
+        break;
+    case CommandType::answer:
+        result = co_await media_.answer(tab, c.sub, c.sdp);
+        break;
+    case CommandType::unsubscribe:
+        result = co_await media_.unsubscribe(tab, c.sub);
+        break;
+    case CommandType::trickle: {
+        std::optional<media::Candidate> candidate;
+        if (c.candidate) {
+            candidate = media::Candidate{c.candidate->candidate, c.candidate->sdp_mid,
+                                         static_cast<int>(c.candidate->sdp_mline_index)};
+        }
+        result = co_await media_.trickle(tab, me, c.target, std::move(candidate));
+        break;
+    }
     default:
         break;
     }
-    auto transition = run_stage_command(who, command);
-    if (!transition) {
-        co_return error_reply(transition.error());
+    if (!result) {
+        co_return Reply{result.error().code, result.error().message};
     }
-    co_return co_await apply(std::move(transition).value());
+    Reply reply;
+    if (!result->sdp.empty() || !result->feed.empty() || !result->sub.empty()) {
+        reply.ack = protocol::encode_media_ack(c.id, result->sdp, result->feed, result->sub);
+    }
+    co_return reply;
+}
+
+media::MediaRole EventRuntime::media_role(std::string_view participant_id) const {
+    media::MediaRole role;
+    const Person* p = person(participant_id);
+    if (p == nullptr) {
+        return role;
+    }
+    role.role = p->role;
+    const auto online = online_.find(std::string(participant_id));
+    role.online = online != online_.end() && online->second.tabs > 0;
+    if (p->role == Role::attendee) {
+        if (const auto status = stage_.status(participant_id)) {
+            role.state = status->state;
+            role.moderator_id = status->moderator_id;
+        }
+    } else if (p->role == Role::moderator) {
+        role.on_air = role.online && online->second.on_air;
+        if (const auto engaged = stage_.interview_of(participant_id);
+            engaged && engaged->state == StageState::interviewing) {
+            role.interviewee = engaged->attendee_id;
+        }
+    }
+    return role;
+}
+
+asio::awaitable<void> EventRuntime::sync_media() {
+    co_await media_.enforce();
+    send_plans();
+}
+
+void EventRuntime::send_plans() {
+    // Everyone whose plan can be non-empty: online staff, attendees in an interview, holding
+    // or live; plus everyone who was last sent a non-empty plan (they get the empty one).
+    std::vector<std::string> ids;
+    for (const auto& id : staff_ids_) {
+        if (online_.contains(id)) {
+            ids.push_back(id);
+        }
+    }
+    for (const auto& s : stage_.holding()) {
+        ids.push_back(s.attendee_id);
+    }
+    for (const auto& id : live_) {
+        ids.push_back(id);
+    }
+    for (const auto& id : staff_ids_) {
+        if (const auto engaged = stage_.interview_of(id)) {
+            ids.push_back(engaged->attendee_id);
+        }
+    }
+    for (const auto& [id, payload] : sent_plans_) {
+        ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (const auto& id : ids) {
+        const media::Plan plan = media_.plan_for(id, media_role(id));
+        std::string payload = protocol::encode_media(plan, ice_servers_json_);
+        const auto sent = sent_plans_.find(id);
+        if (sent != sent_plans_.end() ? sent->second == payload
+                                      : plan.publish.empty() && plan.feeds.empty()) {
+            continue;  // unchanged (or still empty)
+        }
+        const auto online = online_.find(id);
+        if (online != online_.end()) {
+            const hub::Frame frame{0, hub::make_payload(payload)};
+            for (const auto& ref : online->second.tab_refs) {
+                if (const auto t = ref.lock()) {
+                    t->deliver(frame);
+                }
+            }
+        }
+        if (plan.publish.empty() && plan.feeds.empty()) {
+            sent_plans_.erase(id);
+        } else {
+            sent_plans_[id] = std::move(payload);
+        }
+    }
+}
+
+void EventRuntime::media_reset() {
+    asio::co_spawn(
+        strand_,
+        [self = shared_from_this()]() -> asio::awaitable<void> {
+            self->media_.reset();
+            self->send_plans();
+            co_return;
+        },
+        asio::detached);
+}
+
+void EventRuntime::media_handle_gone(media::HandleId handle) {
+    asio::co_spawn(
+        strand_,
+        [self = shared_from_this(), handle]() -> asio::awaitable<void> {
+            if (self->media_.handle_gone(handle)) {
+                self->send_plans();
+            }
+            co_return;
+        },
+        asio::detached);
 }
 
 Result<domain::Transition, domain::Error> EventRuntime::run_stage_command(
@@ -350,6 +564,13 @@ asio::awaitable<Reply> EventRuntime::moderate(const Identity& who, const protoco
         }
     }
     const std::string kind(protocol::to_string(c.type));
+    // Enforced in the SFU first; only then recorded and announced.
+    const bool audio = c.type == CommandType::mute || c.type == CommandType::unmute;
+    const bool mute = c.type == CommandType::mute || c.type == CommandType::video_off;
+    const auto enforced = co_await media_.moderate(c.participant_id, audio, mute);
+    if (!enforced) {
+        co_return Reply{enforced.error().code, enforced.error().message};
+    }
     const domain::AuditEntry audit =
         action_entry(event_.id, who.participant_id, kind, c.participant_id);
     bool saved = true;

@@ -20,6 +20,7 @@
 #include "api/store_worker.hpp"
 #include "domain/stage.hpp"
 #include "hub/event_hub.hpp"
+#include "media/event_media.hpp"
 
 namespace onstage::api {
 
@@ -45,8 +46,12 @@ public:
 
 // The reply to one command: ok, or an error with a stable code and a sentence.
 struct Reply {
+    Reply() = default;
+    Reply(std::string c, std::string m) : code(std::move(c)), message(std::move(m)) {}
+
     std::string code;
     std::string message;
+    std::string ack;  // ok only: the whole ack frame when it carries members (media commands)
     bool ok() const { return code.empty(); }
 };
 
@@ -54,12 +59,20 @@ struct AttachResult {
     Reply refused;                   // set (e.g. "kicked") when the tab may not attach
     std::string welcome;             // payload, sent without seq
     std::vector<hub::Frame> frames;  // missed events, or one snapshot tagged with the stream seq
+    std::string media;               // the current `media` plan, sent last, without seq
 };
 
 // How a transition's revoke_sessions end their tabs: kicked (4403) or signed out (1000).
 struct Revocation {
     std::string_view reason = "kicked";
     std::uint16_t close_code = protocol::kCloseKicked;
+};
+
+// How an event reaches its SFU: nullptr when media is off (media commands then answer
+// media_unavailable), and the ICE servers handed to browsers (a JSON array).
+struct MediaSettings {
+    media::Sfu* sfu = nullptr;
+    std::string ice_servers_json = "[]";
 };
 
 class EventRuntime : public std::enable_shared_from_this<EventRuntime> {
@@ -70,10 +83,12 @@ public:
     static asio::awaitable<std::shared_ptr<EventRuntime>> load(asio::io_context& ioc,
                                                                StoreWorker& store, Metrics& metrics,
                                                                std::string event_id,
-                                                               domain::TimeMs invite_timeout_ms);
+                                                               domain::TimeMs invite_timeout_ms,
+                                                               MediaSettings media = {});
 
     EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics, domain::Event event,
-                 std::unordered_map<std::string, Person> people, domain::Stage stage);
+                 std::unordered_map<std::string, Person> people, domain::Stage stage,
+                 MediaSettings media = {});
 
     // Immutable after load: safe from any thread.
     const domain::Event& event() const { return event_; }
@@ -82,7 +97,13 @@ public:
     asio::awaitable<AttachResult> attach(Identity who, std::shared_ptr<Tab> tab,
                                          std::uint64_t since);
     asio::awaitable<void> detach(Identity who, const Tab* tab);
-    asio::awaitable<Reply> handle(Identity who, protocol::Command command);
+    // `tab` owns the media the command starts (publications, subscriptions).
+    asio::awaitable<Reply> handle(Identity who, const Tab* tab, protocol::Command command);
+
+    // The SFU restarted (every room and feed is gone) or ended one of its handles. Called from
+    // any thread.
+    void media_reset();
+    void media_handle_gone(media::HandleId handle);
 
     // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
     // GET /api/v1/me. Implemented in event_runtime_view.cpp.
@@ -94,8 +115,16 @@ private:
     asio::awaitable<AttachResult> attach_on_strand(Identity who, std::shared_ptr<Tab> tab,
                                                    std::uint64_t since);
     asio::awaitable<void> detach_on_strand(Identity who, const Tab* tab);
-    asio::awaitable<Reply> handle_on_strand(Identity who, protocol::Command command);
-
+    void detach_online(const Identity& who, const Tab* tab);
+    asio::awaitable<Reply> handle_on_strand(Identity who, const Tab* tab,
+                                            protocol::Command command);
+    asio::awaitable<Reply> handle_media(const Identity& who, const Tab* tab,
+                                        const protocol::Command& c);
+    // After any change: end media the new state forbids, then send every participant whose
+    // plan changed their new `media` plan.
+    asio::awaitable<void> sync_media();
+    void send_plans();
+    media::MediaRole media_role(std::string_view participant_id) const;
     struct Online {
         int tabs = 0;
         bool on_air = false;  // moderators only
@@ -126,6 +155,10 @@ private:
     std::vector<std::string> staff_ids_;    // moderators and talent, sorted
     std::unordered_set<std::string> live_;  // attendees live on stage, whom talent hears about
     asio::steady_timer invite_timer_;
+    std::string ice_servers_json_;
+    media::EventMedia media_;
+    // The `media` payload each participant was sent last; only non-empty plans are kept.
+    std::unordered_map<std::string, std::string> sent_plans_;
 };
 
 domain::TimeMs now_ms();

@@ -21,17 +21,22 @@
 #include "domain/result.hpp"
 #include "domain/role.hpp"
 #include "domain/stage.hpp"
+#include "media/plan.hpp"
 
 namespace onstage::api::protocol {
 
 // --- limits (docs/protocol.md "Limits") ---------------------------------------------------------
-inline constexpr std::size_t kMaxClientFrameBytes = std::size_t{16} * 1024;
+// Big enough for a browser's SDP offer (a few KiB; up to ~20 KiB with many codecs).
+inline constexpr std::size_t kMaxClientFrameBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxIdBytes = 64;  // a command's id
 inline constexpr std::size_t kMaxTokenBytes = std::size_t{2} * 1024;
 // Coarse cap on the raw question; the domain then enforces its own limit in characters.
 inline constexpr std::size_t kMaxQuestionBytes = std::size_t{4} * 1024;
 inline constexpr std::size_t kMaxReasonBytes = 500;
 inline constexpr std::size_t kMaxParticipantIdBytes = 64;
+inline constexpr std::size_t kMaxSdpBytes = 60'000;
+inline constexpr std::size_t kMaxMediaIdBytes = 64;  // feed, sub, target, sdpMid
+inline constexpr std::size_t kMaxCandidateBytes = 1024;
 inline constexpr std::int64_t kHelloTimeoutMs = 10'000;
 
 // --- close codes (docs/protocol.md "Close codes") -------------------------------------------
@@ -69,10 +74,16 @@ enum class CommandType : std::uint8_t {
     video_on,
     set_on_air,
     sign_out,
+    publish,
+    unpublish,
+    subscribe,
+    answer,
+    unsubscribe,
+    trickle,
 };
 
 // Every CommandType, in declaration order (the fixture test checks each has a golden example).
-inline constexpr std::array<CommandType, 25> kCommandTypes{
+inline constexpr std::array<CommandType, 31> kCommandTypes{
     CommandType::hello,         CommandType::ping,     CommandType::raise,
     CommandType::edit_question, CommandType::lower,    CommandType::accept,
     CommandType::decline,       CommandType::claim,    CommandType::release,
@@ -81,7 +92,9 @@ inline constexpr std::array<CommandType, 25> kCommandTypes{
     CommandType::promote,       CommandType::demote,   CommandType::remove,
     CommandType::kick,          CommandType::mute,     CommandType::unmute,
     CommandType::video_off,     CommandType::video_on, CommandType::set_on_air,
-    CommandType::sign_out,
+    CommandType::sign_out,      CommandType::publish,  CommandType::unpublish,
+    CommandType::subscribe,     CommandType::answer,   CommandType::unsubscribe,
+    CommandType::trickle,
 };
 
 // The wire name of the command's `type`.
@@ -98,6 +111,21 @@ struct Command {
     std::string question;        // raise, edit_question (raw; the domain validates length/UTF-8)
     std::string reason;          // kick (optional, ≤ kMaxReasonBytes)
     bool on_air = false;         // set_on_air
+    // Media (docs/protocol.md "Media"). room: interview | holding | stage; source: camera |
+    // screen — the decoder accepts only those values.
+    std::string room;    // publish, unpublish
+    std::string source;  // publish, unpublish
+    std::string sdp;     // publish (offer), answer (answer)
+    std::string feed;    // subscribe
+    std::string sub;     // answer, unsubscribe
+    std::string target;  // trickle: "pub:<room>:<source>" or "sub:<sub>"
+    struct Candidate {
+        std::string candidate;
+        std::string sdp_mid;
+        std::uint32_t sdp_mline_index = 0;
+        bool operator==(const Candidate&) const = default;
+    };
+    std::optional<Candidate> candidate;  // trickle; nullopt = the browser finished gathering
     bool operator==(const Command&) const = default;
 };
 
@@ -112,6 +140,9 @@ Result<Command, ProtocolError> decode_command(std::string_view text);
 
 // --- server → client: replies (no seq) ----------------------------------------------------------
 std::string encode_ack(std::string_view id);
+// A media command's ack (docs/protocol.md "Media commands"); empty members are left out.
+std::string encode_media_ack(std::string_view id, std::string_view sdp, std::string_view feed,
+                             std::string_view sub);
 // An empty `id` is sent as "id": null (the frame's id could not be read, or it was a hello).
 std::string encode_error(std::string_view id, std::string_view code, std::string_view message);
 
@@ -148,6 +179,8 @@ std::string encode_moderation(std::string_view target_id, std::string_view kind,
                               std::string_view by_id, std::string_view by_name);
 std::string encode_on_air(std::string_view moderator_id, bool on_air);
 std::string encode_revoked(std::string_view reason);
+// The `media` plan. `ice_servers_json` is a JSON array of RTCIceServer objects (from config).
+std::string encode_media(const media::Plan& plan, std::string_view ice_servers_json);
 
 // `{"seq":N,` — the per-recipient prefix spliced in front of payload.substr(1). Every encode_*
 // payload starts with `{"type":`, so the result is one object with seq as its first member.

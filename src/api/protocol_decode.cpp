@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -24,6 +25,11 @@ enum Field : unsigned {
     kParticipantId = 1U << 4U,       // participant_id
     kReason = 1U << 5U,              // reason, optional
     kOnAir = 1U << 6U,               // on_air
+    kRoomSource = 1U << 7U,          // room, source
+    kSdp = 1U << 8U,                 // sdp
+    kFeed = 1U << 9U,                // feed
+    kSub = 1U << 10U,                // sub
+    kTrickle = 1U << 11U,            // target, candidate (an object, or null)
 };
 
 struct Spec {
@@ -59,6 +65,12 @@ constexpr std::array<Spec, kCommandTypes.size()> kSpecs{{
     {CommandType::video_on, "video_on", kParticipantId},
     {CommandType::set_on_air, "set_on_air", kOnAir},
     {CommandType::sign_out, "sign_out", kNone},
+    {CommandType::publish, "publish", kRoomSource | kSdp},
+    {CommandType::unpublish, "unpublish", kRoomSource},
+    {CommandType::subscribe, "subscribe", kFeed},
+    {CommandType::answer, "answer", kSub | kSdp},
+    {CommandType::unsubscribe, "unsubscribe", kSub},
+    {CommandType::trickle, "trickle", kTrickle},
 }};
 
 constexpr bool specs_in_enum_order() {
@@ -70,7 +82,7 @@ constexpr bool specs_in_enum_order() {
     return true;
 }
 static_assert(specs_in_enum_order(), "kSpecs and kCommandTypes must follow CommandType");
-static_assert(static_cast<std::size_t>(CommandType::sign_out) + 1 == kCommandTypes.size(),
+static_assert(static_cast<std::size_t>(CommandType::trickle) + 1 == kCommandTypes.size(),
               "a new CommandType needs an entry in kCommandTypes and kSpecs");
 
 ProtocolError error(std::string_view code, std::string message, std::string id = {}) {
@@ -144,6 +156,59 @@ public:
         return value->get<bool>();
     }
 
+    // A string member that must be one of `allowed`.
+    std::optional<std::string> one_of(std::string_view name,
+                                      std::initializer_list<std::string_view> allowed) {
+        auto text = string(name, 1, kMaxIdBytes);
+        if (!text) {
+            return std::nullopt;
+        }
+        for (const std::string_view a : allowed) {
+            if (*text == a) {
+                return text;
+            }
+        }
+        std::string list;
+        for (const std::string_view a : allowed) {
+            list += list.empty() ? "" : ", ";
+            list += a;
+        }
+        bad(name, "must be one of " + list);
+        return std::nullopt;
+    }
+
+    // trickle's `candidate`: an RTCIceCandidateInit object, or null (gathering finished).
+    std::optional<Command::Candidate> candidate() {
+        const auto it = object_.find("candidate");
+        if (it == object_.end()) {
+            missing("candidate");
+            return std::nullopt;
+        }
+        if (it->is_null()) {
+            return std::nullopt;
+        }
+        if (!it->is_object()) {
+            bad("candidate", "must be an object or null");
+            return std::nullopt;
+        }
+        Reader inner(*it, id_);
+        Command::Candidate out;
+        out.candidate = inner.string("candidate", 0, kMaxCandidateBytes).value_or("");
+        out.sdp_mid = inner.string("sdpMid", 0, kMaxMediaIdBytes, true).value_or("");
+        if (const json* index = inner.find("sdpMLineIndex", true)) {
+            if (!index->is_number_unsigned() || index->get<std::uint64_t>() > 255) {
+                inner.bad("sdpMLineIndex", "must be a whole number 0..255");
+            } else {
+                out.sdp_mline_index = index->get<std::uint32_t>();
+            }
+        }
+        if (inner.first_error()) {
+            report(inner.first_error()->code, "In \"candidate\": " + inner.first_error()->message);
+            return std::nullopt;
+        }
+        return out;
+    }
+
     const std::optional<ProtocolError>& first_error() const { return error_; }
 
 private:
@@ -197,6 +262,23 @@ Result<Command, ProtocolError> read_fields(const Spec& spec, Reader& in, Command
     }
     if ((spec.fields & kOnAir) != 0U) {
         command.on_air = in.boolean("on_air").value_or(false);
+    }
+    if ((spec.fields & kRoomSource) != 0U) {
+        command.room = in.one_of("room", {"interview", "holding", "stage"}).value_or("");
+        command.source = in.one_of("source", {"camera", "screen"}).value_or("");
+    }
+    if ((spec.fields & kFeed) != 0U) {
+        command.feed = in.string("feed", 1, kMaxMediaIdBytes).value_or("");
+    }
+    if ((spec.fields & kSub) != 0U) {
+        command.sub = in.string("sub", 1, kMaxMediaIdBytes).value_or("");
+    }
+    if ((spec.fields & kSdp) != 0U) {
+        command.sdp = in.string("sdp", 1, kMaxSdpBytes).value_or("");
+    }
+    if ((spec.fields & kTrickle) != 0U) {
+        command.target = in.string("target", 1, kMaxMediaIdBytes).value_or("");
+        command.candidate = in.candidate();
     }
     if (in.first_error()) {
         return fail(*in.first_error());

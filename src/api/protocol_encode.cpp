@@ -66,6 +66,22 @@ std::string encode_ack(std::string_view id) {
     return dump(out);
 }
 
+std::string encode_media_ack(std::string_view id, std::string_view sdp, std::string_view feed,
+                             std::string_view sub) {
+    Json out = message("ack");
+    out["id"] = id;
+    if (!feed.empty()) {
+        out["feed"] = feed;
+    }
+    if (!sub.empty()) {
+        out["sub"] = sub;
+    }
+    if (!sdp.empty()) {
+        out["sdp"] = sdp;
+    }
+    return dump(out);
+}
+
 std::string encode_error(std::string_view id, std::string_view code,
                          std::string_view message_text) {
     Json out = message("error");
@@ -155,6 +171,37 @@ std::string encode_on_air(std::string_view moderator_id, bool on_air) {
 std::string encode_revoked(std::string_view reason) {
     Json out = message("revoked");
     out["reason"] = reason;
+    return dump(out);
+}
+
+std::string encode_media(const media::Plan& plan, std::string_view ice_servers_json) {
+    Json publish = Json::array();
+    for (const media::RoomKind room : plan.publish) {
+        publish.push_back(media::to_string(room));
+    }
+    Json feeds = Json::array();
+    for (const media::FeedView& f : plan.feeds) {
+        Json view = Json::object();
+        view["feed"] = f.feed;
+        view["participant_id"] = f.participant_id;
+        view["name"] = f.name;
+        view["role"] = domain::to_string(f.role);
+        view["room"] = media::to_string(f.room);
+        view["source"] = media::to_string(f.source);
+        view["audio_muted"] = f.audio_muted;
+        view["video_muted"] = f.video_muted;
+        feeds.push_back(std::move(view));
+    }
+    Json servers = Json::parse(ice_servers_json, nullptr, false);
+    if (servers.is_discarded() || !servers.is_array()) {
+        servers = Json::array();
+    }
+    Json out = message("media");
+    out["epoch"] = plan.epoch;
+    out["publish"] = std::move(publish);
+    out["screen"] = plan.screen;
+    out["feeds"] = std::move(feeds);
+    out["ice_servers"] = std::move(servers);
     return dump(out);
 }
 

@@ -2,6 +2,36 @@
 
 namespace onstage::api {
 
+EventRegistry::EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
+                             domain::TimeMs invite_timeout_ms, MediaSettings media)
+    : ioc_(ioc),
+      store_(store),
+      metrics_(metrics),
+      invite_timeout_ms_(invite_timeout_ms),
+      media_(std::move(media)) {
+    if (media_.sfu == nullptr) {
+        return;
+    }
+    // One SFU serves every event: a reset concerns them all, a handle only its owner (each
+    // runtime checks whether the handle is one of its own).
+    media_.sfu->set_listener([this](const media::SfuEvent& e) {
+        std::vector<std::shared_ptr<EventRuntime>> runtimes;
+        {
+            const std::lock_guard lock(mutex_);
+            for (const auto& [id, runtime] : events_) {
+                runtimes.push_back(runtime);
+            }
+        }
+        for (const auto& runtime : runtimes) {
+            if (e.kind == media::SfuEvent::Kind::reset) {
+                runtime->media_reset();
+            } else if (e.kind == media::SfuEvent::Kind::hangup) {
+                runtime->media_handle_gone(e.handle);
+            }
+        }
+    });
+}
+
 asio::awaitable<std::shared_ptr<EventRuntime>> EventRegistry::get(std::string event_id) {
     {
         const std::lock_guard lock(mutex_);
@@ -9,7 +39,8 @@ asio::awaitable<std::shared_ptr<EventRuntime>> EventRegistry::get(std::string ev
             co_return it->second;
         }
     }
-    auto loaded = co_await EventRuntime::load(ioc_, store_, metrics_, event_id, invite_timeout_ms_);
+    auto loaded =
+        co_await EventRuntime::load(ioc_, store_, metrics_, event_id, invite_timeout_ms_, media_);
     if (!loaded) {
         co_return nullptr;
     }

@@ -27,8 +27,7 @@ namespace onstage::api {
 class EventRegistry {
 public:
     EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
-                  domain::TimeMs invite_timeout_ms)
-        : ioc_(ioc), store_(store), metrics_(metrics), invite_timeout_ms_(invite_timeout_ms) {}
+                  domain::TimeMs invite_timeout_ms, MediaSettings media = {});
     // nullptr if the event does not exist.
     asio::awaitable<std::shared_ptr<EventRuntime>> get(std::string event_id);
 
@@ -37,6 +36,7 @@ private:
     StoreWorker& store_;
     Metrics& metrics_;
     domain::TimeMs invite_timeout_ms_;
+    MediaSettings media_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<EventRuntime>> events_;
 };

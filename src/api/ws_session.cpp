@@ -21,8 +21,10 @@ constexpr std::uint16_t kCloseUnauthorized = protocol::kCloseUnauthenticated;
 constexpr std::size_t kKeepReadBufferBytes = 512;  // larger read buffers are given back
 
 hub::Payload reply_payload(const std::string& id, const Reply& r) {
-    return hub::make_payload(r.ok() ? protocol::encode_ack(id)
-                                    : protocol::encode_error(id, r.code, r.message));
+    if (r.ok()) {
+        return hub::make_payload(r.ack.empty() ? protocol::encode_ack(id) : r.ack);
+    }
+    return hub::make_payload(protocol::encode_error(id, r.code, r.message));
 }
 
 }  // namespace
@@ -174,7 +176,7 @@ asio::awaitable<void> WsConnection<NextLayer>::serve_commands() {
         }
         const std::string id = command->id;
         command_in_flight_ = true;  // a close (e.g. sign_out's) waits for this reply
-        const Reply r = co_await runtime_->handle(who_, std::move(command).value());
+        const Reply r = co_await runtime_->handle(who_, this, std::move(command).value());
         command_in_flight_ = false;
         reply(id, r);
     }
@@ -233,6 +235,7 @@ asio::awaitable<bool> WsConnection<NextLayer>::authenticate(const protocol::Comm
     for (auto& frame : attached.frames) {
         enqueue(std::move(frame));
     }
+    enqueue(hub::Frame{0, hub::make_payload(std::move(attached.media))});
     co_return true;
 }
 

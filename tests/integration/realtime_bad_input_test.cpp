@@ -1,5 +1,6 @@
 // Untrusted input on the realtime socket: each case gets its stable error code (and the right
 // close code where the connection must end), never crashes the server, never changes state.
+#include "api/protocol.hpp"
 #include "auth/session_token.hpp"
 #include "integration/realtime_fixture.hpp"
 #include "store/store.hpp"
@@ -56,7 +57,9 @@ TEST_F(RealtimeBadInput, CommandsTheRoleOrStateDoesNotAllow) {
 
 TEST_F(RealtimeBadInput, OversizedFrameClosesWith1009) {
     auto ada = connect(attendees[0]);
-    ada->send({{"type", "raise"}, {"id", "big"}, {"question", std::string(20'000, 'x')}});
+    ada->send({{"type", "raise"},
+               {"id", "big"},
+               {"question", std::string(api::protocol::kMaxClientFrameBytes, 'x')}});
     EXPECT_EQ(ada->wait_closed(), 1009);
 }
 

@@ -141,7 +141,9 @@ TEST_F(RealtimeTest, AReconnectingTabResumesWithoutMissingAnything) {
     // The replay: consecutive seqs from last + 1, no snapshot, and both changes in order.
     std::vector<json> replayed;
     while (auto m = back->next(std::chrono::seconds(2))) {
-        replayed.push_back(*m);
+        if ((*m)["type"] != "media") {  // the media plan is state, sent after every welcome
+            replayed.push_back(*m);
+        }
     }
     ASSERT_FALSE(replayed.empty());
     std::vector<json> statuses;

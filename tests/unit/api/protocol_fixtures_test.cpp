@@ -70,9 +70,10 @@ std::string string_member(const json& object, const char* name) {
 
 // The Command a valid fixture's "decoded" member describes; absent members keep their defaults.
 Command expected_command(const json& decoded) {
-    static const std::set<std::string> kKnown{"type",     "id",          "token",
-                                              "since",    "attendee_id", "participant_id",
-                                              "question", "reason",      "on_air"};
+    static const std::set<std::string> kKnown{
+        "type",     "id",     "token",  "since",    "attendee_id", "participant_id",
+        "question", "reason", "on_air", "room",     "source",      "sdp",
+        "feed",     "sub",    "target", "candidate"};
     for (const auto& [key, value] : decoded.items()) {
         EXPECT_TRUE(kKnown.contains(key)) << "\"decoded\" has an unknown member " << key;
     }
@@ -88,6 +89,17 @@ Command expected_command(const json& decoded) {
     command.question = string_member(decoded, "question");
     command.reason = string_member(decoded, "reason");
     command.on_air = decoded.value("on_air", false);
+    command.room = string_member(decoded, "room");
+    command.source = string_member(decoded, "source");
+    command.sdp = string_member(decoded, "sdp");
+    command.feed = string_member(decoded, "feed");
+    command.sub = string_member(decoded, "sub");
+    command.target = string_member(decoded, "target");
+    if (const auto c = decoded.find("candidate"); c != decoded.end() && c->is_object()) {
+        command.candidate =
+            Command::Candidate{string_member(*c, "candidate"), string_member(*c, "sdp_mid"),
+                               c->value("sdp_mline_index", std::uint32_t{0})};
+    }
     return command;
 }
 
@@ -107,6 +119,7 @@ TEST(ProtocolFixtures, EveryValidCommandDecodesToTheDocumentedCommand) {
         EXPECT_EQ(decoded->question, expected.question);
         EXPECT_EQ(decoded->reason, expected.reason);
         EXPECT_EQ(decoded->on_air, expected.on_air);
+        EXPECT_EQ(*decoded, expected);  // every member, the media ones included
     }
 }
 
@@ -210,6 +223,31 @@ std::string encode_snapshot_from(const json& g) {
     return encode_snapshot(mine, attendees, online, names_from(g.at("names")));
 }
 
+media::Plan plan_from(const json& g) {
+    media::Plan plan;
+    plan.epoch = g.at("epoch").get<std::uint64_t>();
+    for (const auto& room : g.at("publish")) {
+        plan.publish.push_back(
+            media::room_kind_from_string(room.get<std::string>()).value_or(media::RoomKind::stage));
+    }
+    plan.screen = g.at("screen").get<bool>();
+    for (const auto& f : g.at("feeds")) {
+        media::FeedView view;
+        view.feed = f.at("feed").get<std::string>();
+        view.participant_id = f.at("participant_id").get<std::string>();
+        view.name = f.at("name").get<std::string>();
+        view.role = role_from(f.at("role"));
+        view.room = media::room_kind_from_string(f.at("room").get<std::string>())
+                        .value_or(media::RoomKind::stage);
+        view.source = media::source_from_string(f.at("source").get<std::string>())
+                          .value_or(media::Source::camera);
+        view.audio_muted = f.at("audio_muted").get<bool>();
+        view.video_muted = f.at("video_muted").get<bool>();
+        plan.feeds.push_back(std::move(view));
+    }
+    return plan;
+}
+
 // Calls the encoder a fixture names with the inputs its "given" member describes.
 std::string encode_given(const std::string& encoder, const json& g) {
     const auto str = [&g](const char* name) { return g.at(name).get<std::string>(); };
@@ -251,14 +289,20 @@ std::string encode_given(const std::string& encoder, const json& g) {
     if (encoder == "revoked") {
         return encode_revoked(str("reason"));
     }
+    if (encoder == "media_ack") {
+        return encode_media_ack(str("id"), str("sdp"), str("feed"), str("sub"));
+    }
+    if (encoder == "media") {
+        return encode_media(plan_from(g.at("plan")), g.at("ice_servers").dump());
+    }
     ADD_FAILURE() << "unknown encoder " << encoder;
     return "{}";
 }
 
 TEST(ProtocolFixtures, EveryEncoderProducesTheDocumentedEvent) {
-    const std::set<std::string> all_encoders{"ack",    "error",  "welcome",  "snapshot",
-                                             "status", "notice", "presence", "moderation",
-                                             "on_air", "revoked"};
+    const std::set<std::string> all_encoders{"ack",    "error",   "welcome",  "snapshot",
+                                             "status", "notice",  "presence", "moderation",
+                                             "on_air", "revoked", "media",    "media_ack"};
     std::set<std::string> covered;
     for (const auto& fixture : load_fixtures("events")) {
         SCOPED_TRACE(fixture.name);
