@@ -259,14 +259,18 @@ export function launchBrowser(cfg: BrowserConfig): Promise<Browser> {
 }
 
 // Records every RTCPeerConnection configuration and forces iceServers to [] (no STUN/TURN):
-// the test network rule, checked by peerConfigs() at the end.
+// the test network rule, checked by peerConfigs() at the end. Keeps the connections too, so
+// iceAddresses() can tell where media really flowed.
 const PEER_GUARD = `(() => {
     const Native = window.RTCPeerConnection;
     if (!Native) return;
     window.__peerConfigs = [];
+    window.__peers = [];
     window.RTCPeerConnection = function (config, ...rest) {
         window.__peerConfigs.push(JSON.stringify(config ?? null));
-        return new Native({ ...(config ?? {}), iceServers: [] }, ...rest);
+        const pc = new Native({ ...(config ?? {}), iceServers: [] }, ...rest);
+        window.__peers.push(pc);
+        return pc;
     };
     window.RTCPeerConnection.prototype = Native.prototype;
 })();`;
@@ -309,6 +313,28 @@ export class Actor {
 
     async peerConfigs(): Promise<string[]> {
         return this.page.evaluate(() => (window as unknown as { __peerConfigs?: string[] }).__peerConfigs ?? []);
+    }
+
+    // The addresses at both ends of every selected ICE candidate pair of the page's open
+    // connections: in a test namespace, only its test address may appear.
+    async iceAddresses(): Promise<string[]> {
+        return this.page.evaluate(async () => {
+            const peers = (window as unknown as { __peers?: RTCPeerConnection[] }).__peers ?? [];
+            const seen = new Set<string>();
+            for (const pc of peers) {
+                if (pc.connectionState === 'closed') continue;
+                const stats = await pc.getStats();
+                stats.forEach((t: { type: string; selectedCandidatePairId?: string }) => {
+                    if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+                    const pair = stats.get(t.selectedCandidatePairId) as { localCandidateId: string; remoteCandidateId: string } | undefined;
+                    for (const id of pair ? [pair.localCandidateId, pair.remoteCandidateId] : []) {
+                        const c = stats.get(id) as { address?: string } | undefined;
+                        seen.add(c?.address ?? `unknown candidate ${id}`);
+                    }
+                });
+            }
+            return [...seen];
+        });
     }
 
     async close(): Promise<void> {

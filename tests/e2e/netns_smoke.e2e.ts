@@ -128,6 +128,7 @@ describe('the media test namespace', () => {
         expect(r.candidates.length, 'ICE candidates gathered').toBeGreaterThan(0);
         expect([...new Set(r.candidates.map(candidateAddress))], 'addresses of the gathered candidates').toEqual([ns.addr]);
         expect(r.pair, 'the selected candidate pair').toEqual({ local: ns.addr, remote: ns.addr });
+        expect(await page.iceAddresses(), 'addresses of the pairs in use (harness view)').toEqual([ns.addr]);
 
         expect(page.pageErrors, 'uncaught errors in the page').toEqual([]);
         expect(page.offLoopback, 'requests beyond loopback').toEqual([]);
