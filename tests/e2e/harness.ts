@@ -7,6 +7,11 @@
 //   ONSTAGE_WEB_ROOT       the built apps (web/dist, `make build`)
 //   ONSTAGE_E2E_ARTIFACTS  where screenshots and logs go
 //   ONSTAGE_CHROMIUM       optional; the browser (default /usr/bin/chromium, Debian's package)
+//   ONSTAGE_E2E_NETNS      set by tests/e2e/netns-run: the network namespace the test runs in
+//   ONSTAGE_E2E_ADDR       set by tests/e2e/netns-run: the namespace's test address (10.203.0.1)
+//
+// Media tests (real WebRTC through Janus) must run inside a namespace made by netns-run, because
+// Janus never gathers ICE candidates on loopback: see requireNetns() and shared/TESTING.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,18 +29,18 @@ function requiredPath(path: string, hint: string): string {
     return path;
 }
 
-export interface Config {
-    onstage: string;
-    webRoot: string;
+export interface BrowserConfig {
     artifacts: string;
     chromium: string;
 }
 
-// Everything the suite needs, checked up front so a missing tool fails loudly with its fix.
-export function loadConfig(): Config {
-    const onstage = requiredPath(requiredEnv('ONSTAGE_BIN', 'the onstage binary'), 'build it with `make build`');
-    const webRoot = requiredEnv('ONSTAGE_WEB_ROOT', 'the built web apps (web/dist)');
-    requiredPath(join(webRoot, 'attendee.html'), 'build the web apps first: `make build` (or `cd web && npm run build`)');
+export interface Config extends BrowserConfig {
+    onstage: string;
+    webRoot: string;
+}
+
+// What a browser-only test needs (no onstage): Chromium and a fresh artifacts directory.
+export function loadBrowserConfig(): BrowserConfig {
     const chromiumPath = requiredPath(
         process.env['ONSTAGE_CHROMIUM'] || '/usr/bin/chromium',
         'install Debian\'s chromium package: `scripts/install-deps` (listed in scripts/debian-packages.txt)',
@@ -43,7 +48,74 @@ export function loadConfig(): Config {
     const artifacts = requiredEnv('ONSTAGE_E2E_ARTIFACTS', 'a directory for screenshots and logs');
     rmSync(artifacts, { recursive: true, force: true });
     mkdirSync(artifacts, { recursive: true });
-    return { onstage, webRoot, artifacts, chromium: chromiumPath };
+    return { artifacts, chromium: chromiumPath };
+}
+
+// Everything the suite needs, checked up front so a missing tool fails loudly with its fix.
+export function loadConfig(): Config {
+    const onstage = requiredPath(requiredEnv('ONSTAGE_BIN', 'the onstage binary'), 'build it with `make build`');
+    const webRoot = requiredEnv('ONSTAGE_WEB_ROOT', 'the built web apps (web/dist)');
+    requiredPath(join(webRoot, 'attendee.html'), 'build the web apps first: `make build` (or `cd web && npm run build`)');
+    return { onstage, webRoot, ...loadBrowserConfig() };
+}
+
+// The network namespace tests/e2e/netns-run made for this run.
+export interface Netns {
+    name: string;
+    addr: string; // the test address on its interface `os0` (10.203.0.1)
+    iface: string; // 'os0': Janus' ICE interface
+}
+
+const NETNS_HINT = 'media tests run inside a network namespace: start them through tests/e2e/netns-run (as root; ctest does)';
+
+function run(cmd: string, args: string[]): string {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.error) throw new Error(`${cmd} ${args.join(' ')} could not run: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return r.stdout;
+}
+
+// The namespace this process runs in, checked: the variables netns-run exports must name the
+// namespace we are really in, or the test would send media where it must not.
+export function requireNetns(): Netns {
+    const name = process.env['ONSTAGE_E2E_NETNS'];
+    const addr = process.env['ONSTAGE_E2E_ADDR'];
+    if (!name || !addr) throw new Error(`ONSTAGE_E2E_NETNS / ONSTAGE_E2E_ADDR are not set: ${NETNS_HINT}`);
+    const actual = run('ip', ['netns', 'identify', String(process.pid)]).trim();
+    if (actual !== name) throw new Error(`ONSTAGE_E2E_NETNS is ${name} but this process is in namespace '${actual}': ${NETNS_HINT}`);
+    return { name, addr, iface: 'os0' };
+}
+
+// Why traffic cannot leave the namespace, checked rather than assumed: its only links are lo and
+// os0 (plus os0's veth peer where ifb is missing), and every route goes out of one of them — no
+// default route. Returns what breaks that (empty when the namespace is sealed).
+export function netnsLeaks(ns: Netns): string[] {
+    const allowed = new Set(['lo', ns.iface, `${ns.iface}p`]);
+    const problems: string[] = [];
+    const links = JSON.parse(run('ip', ['-j', 'link', 'show'])) as { ifname: string }[];
+    for (const l of links) if (!allowed.has(l.ifname)) problems.push(`unexpected link ${l.ifname}`);
+    for (const family of ['-4', '-6']) {
+        const routes = JSON.parse(run('ip', ['-j', family, 'route', 'show', 'table', 'all'])) as { dst?: string; dev?: string; gateway?: string }[];
+        for (const r of routes) {
+            if (r.dst === 'default' || r.gateway) problems.push(`route ${family} ${JSON.stringify(r)} leads out`);
+            else if (r.dev && !allowed.has(r.dev)) problems.push(`route ${family} ${JSON.stringify(r)} uses ${r.dev}`);
+        }
+    }
+    return problems;
+}
+
+// The PIDs of the Janus processes running in the namespace. `pgrep -f "janus -F"` alone is not
+// enough: the PID namespace is shared, so it also finds other runs' Janus on the same machine.
+export function janusPids(ns: Netns): number[] {
+    const inNs = run('ip', ['netns', 'pids', ns.name]).split(/\s+/).filter(Boolean).map(Number);
+    return inNs.filter((pid) => {
+        try {
+            const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+            return /(^|\/)janus$/.test(argv[0] ?? '') && argv.includes('-F');
+        } catch {
+            return false; // gone meanwhile
+        }
+    });
 }
 
 export interface Link {
@@ -92,6 +164,12 @@ export function createEvent(cfg: Config, dir: string, rosters: { attendees: stri
     };
 }
 
+export interface ServerOptions {
+    // Real media: onstage spawns and supervises Janus ([media] janus = "spawn") with ICE pinned
+    // to the namespace's test interface. Needs the namespace (requireNetns()).
+    media?: Netns;
+}
+
 // A running `onstage serve` on a port the kernel picked; stderr is kept for the artifacts.
 export class Server {
     stderr = '';
@@ -105,9 +183,15 @@ export class Server {
     }
 
     // Port 0 lets the kernel pick; a restart passes the old port so open pages can reconnect.
-    static async start(cfg: Config, dataDir: string, port = 0): Promise<Server> {
+    static async start(cfg: Config, dataDir: string, port = 0, options: ServerOptions = {}): Promise<Server> {
+        const env = { ...process.env };
+        if (options.media) {
+            env['ONSTAGE_MEDIA_JANUS'] = 'spawn';
+            env['ONSTAGE_MEDIA_ICE_INTERFACE'] = options.media.iface;
+        }
         const child = spawn(cfg.onstage, ['--data-dir', dataDir, 'serve', '--port', String(port), '--web-root', cfg.webRoot], {
             stdio: ['ignore', 'pipe', 'pipe'],
+            env,
         });
         let stderr = '';
         child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -168,22 +252,36 @@ const CHROMIUM_ARGS = [
     '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
 ];
 
-export function launchBrowser(cfg: Config): Promise<Browser> {
+// Not --allow-loopback-in-peer-connection: it makes Janus send its checks to 127.0.0.1 out of the
+// pinned interface (shared/TESTING.md). Inside the namespace the candidates are on os0.
+export function launchBrowser(cfg: BrowserConfig): Promise<Browser> {
     return chromium.launch({ executablePath: cfg.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 // Records every RTCPeerConnection configuration and forces iceServers to [] (no STUN/TURN):
-// the test network rule, checked by peerConfigs() at the end.
+// the test network rule, checked by peerConfigs() at the end. Keeps the connections too, so
+// iceAddresses() can tell where media really flowed.
 const PEER_GUARD = `(() => {
     const Native = window.RTCPeerConnection;
     if (!Native) return;
     window.__peerConfigs = [];
+    window.__peers = [];
     window.RTCPeerConnection = function (config, ...rest) {
         window.__peerConfigs.push(JSON.stringify(config ?? null));
-        return new Native({ ...(config ?? {}), iceServers: [] }, ...rest);
+        const pc = new Native({ ...(config ?? {}), iceServers: [] }, ...rest);
+        window.__peers.push(pc);
+        return pc;
     };
     window.RTCPeerConnection.prototype = Native.prototype;
 })();`;
+
+// URLs a page must not reach: anything but loopback, or the namespace's own address.
+function offLimits(): RegExp {
+    const hosts = ['127\\.\\d+\\.\\d+\\.\\d+', 'localhost', '\\[::1\\]'];
+    const addr = process.env['ONSTAGE_E2E_ADDR'];
+    if (addr) hosts.push(addr.replace(/\./g, '\\.'));
+    return new RegExp(`^(?!https?:\\/\\/(${hosts.join('|')})[:/])`);
+}
 
 // One person's browser window (its own context: own cookies, storage and WebSocket).
 export class Actor {
@@ -204,8 +302,9 @@ export class Actor {
         page.on('console', (m) => p.console.push(`${new Date().toISOString()} ${m.type()}: ${m.text()}`));
         page.on('pageerror', (e) => p.pageErrors.push(`${e.name}: ${e.message}\n${e.stack ?? ''}`));
         page.on('dialog', (d) => p.console.push(`${new Date().toISOString()} dialog ${d.type()}: ${d.message()}`));
-        // Only loopback may be reached: anything else is aborted and remembered.
-        await context.route(/^(?!https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/])/, (route) => {
+        // Only loopback (and, in a test namespace, its test address) may be reached: anything else
+        // is aborted and remembered.
+        await context.route(offLimits(), (route) => {
             p.offLoopback.push(route.request().url());
             return route.abort('blockedbyclient');
         });
@@ -214,6 +313,28 @@ export class Actor {
 
     async peerConfigs(): Promise<string[]> {
         return this.page.evaluate(() => (window as unknown as { __peerConfigs?: string[] }).__peerConfigs ?? []);
+    }
+
+    // The addresses at both ends of every selected ICE candidate pair of the page's open
+    // connections: in a test namespace, only its test address may appear.
+    async iceAddresses(): Promise<string[]> {
+        return this.page.evaluate(async () => {
+            const peers = (window as unknown as { __peers?: RTCPeerConnection[] }).__peers ?? [];
+            const seen = new Set<string>();
+            for (const pc of peers) {
+                if (pc.connectionState === 'closed') continue;
+                const stats = await pc.getStats();
+                stats.forEach((t: { type: string; selectedCandidatePairId?: string }) => {
+                    if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+                    const pair = stats.get(t.selectedCandidatePairId) as { localCandidateId: string; remoteCandidateId: string } | undefined;
+                    for (const id of pair ? [pair.localCandidateId, pair.remoteCandidateId] : []) {
+                        const c = stats.get(id) as { address?: string } | undefined;
+                        seen.add(c?.address ?? `unknown candidate ${id}`);
+                    }
+                });
+            }
+            return [...seen];
+        });
     }
 
     async close(): Promise<void> {
@@ -247,4 +368,99 @@ export class Evidence {
 export function tempDir(): { path: string; remove: () => void } {
     const path = mkdtempSync(join(tmpdir(), 'onstage-e2e-'));
     return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+// What MediaClient (web/src/lib/media) reports through its test hook, window.__onstageMedia.
+export interface InboundStat {
+    feed: string;
+    participant_id: string;
+    source: string;
+    audioPacketsReceived: number;
+    videoFramesDecoded: number;
+    videoWidth: number;
+    videoHeight: number;
+}
+
+export interface OutboundStat {
+    room: string;
+    source: string;
+    audioPacketsSent: number;
+    videoFramesEncoded: number;
+}
+
+interface MediaHook {
+    inboundStats(): Promise<InboundStat[]>;
+    outboundStats(): Promise<OutboundStat[]>;
+}
+
+const NO_HOOK = 'no window.__onstageMedia on the page (the app must set it to its MediaClient)';
+
+export async function inboundStats(page: Page): Promise<InboundStat[]> {
+    return page.evaluate(async (noHook) => {
+        const m = (window as unknown as { __onstageMedia?: MediaHook }).__onstageMedia;
+        if (!m) throw new Error(noHook);
+        return m.inboundStats();
+    }, NO_HOOK);
+}
+
+export async function outboundStats(page: Page): Promise<OutboundStat[]> {
+    return page.evaluate(async (noHook) => {
+        const m = (window as unknown as { __onstageMedia?: MediaHook }).__onstageMedia;
+        if (!m) throw new Error(noHook);
+        return m.outboundStats();
+    }, NO_HOOK);
+}
+
+const POLL_MS = 250;
+
+// Polls a page's stats until `predicate` holds; a liveness wait (generous timeout), never a speed
+// check. On timeout it fails naming what was expected and showing the last stats seen.
+async function waitForStats<T>(read: () => Promise<T>, predicate: (stats: T) => boolean, what: string, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: T | undefined;
+    let lastError = '';
+    for (;;) {
+        try {
+            last = await read();
+            lastError = '';
+            if (predicate(last)) return last;
+        } catch (err) {
+            lastError = err instanceof Error ? err.message : String(err);
+        }
+        if (Date.now() >= deadline) {
+            const seen = lastError ? `last error: ${lastError}` : `last stats: ${JSON.stringify(last)}`;
+            throw new Error(`expected ${what} within ${Math.round(timeoutMs / 1000)} s; ${seen}`);
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+}
+
+// Waits until the page's inbound media (per subscribed feed) satisfies `predicate`, e.g.
+//   const before = await inboundStats(page);
+//   await waitForMedia(page, (s) => grew(before, s, feedOf(ada), 'videoFramesDecoded'), 'Ada\'s video decoding', 15_000);
+export function waitForMedia(page: Page, predicate: (stats: InboundStat[]) => boolean, what: string, timeoutMs: number): Promise<InboundStat[]> {
+    return waitForStats(() => inboundStats(page), predicate, what, timeoutMs);
+}
+
+// The same for the page's own publications.
+export function waitForOutbound(page: Page, predicate: (stats: OutboundStat[]) => boolean, what: string, timeoutMs: number): Promise<OutboundStat[]> {
+    return waitForStats(() => outboundStats(page), predicate, what, timeoutMs);
+}
+
+// The stat of the feed of `participantId` from `source` (camera by default), if subscribed.
+export function feedStat(stats: InboundStat[], participantId: string, source = 'camera'): InboundStat | undefined {
+    return stats.find((s) => s.participant_id === participantId && s.source === source);
+}
+
+// True when the feed's counter is above what it was in `before` (absent before counts as 0).
+export function grew(
+    before: InboundStat[],
+    now: InboundStat[],
+    participantId: string,
+    counter: 'audioPacketsReceived' | 'videoFramesDecoded',
+    source = 'camera',
+): boolean {
+    const n = feedStat(now, participantId, source);
+    if (!n) return false;
+    return n[counter] > (feedStat(before, participantId, source)?.[counter] ?? 0);
 }
