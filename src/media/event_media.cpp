@@ -494,6 +494,9 @@ bool EventMedia::muted(const std::string& participant_id, bool audio) const {
 Plan EventMedia::plan_for(const std::string& participant_id, const MediaRole& role) const {
     Plan plan;
     plan.epoch = epoch_;
+    if (sfu_ == nullptr) {
+        return plan;  // media is off: nothing to publish or show, so the apps ask for no camera
+    }
     const Rights rights = rights_of(participant_id, role);
     for (const RoomRef& room : rights.publish) {
         plan.publish.push_back(room.kind);

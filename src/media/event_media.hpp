@@ -77,7 +77,7 @@ public:
     // The SFU says `handle` ended; returns true if it was one of ours.
     bool handle_gone(HandleId handle);
 
-    // The plan participant `participant_id` should get now.
+    // The plan participant `participant_id` should get now (empty when media is off).
     Plan plan_for(const std::string& participant_id, const MediaRole& role) const;
     bool muted(const std::string& participant_id, bool audio) const;
     std::uint64_t epoch() const { return epoch_; }
