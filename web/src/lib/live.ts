@@ -141,7 +141,8 @@ export class LiveClient {
         this.finish({ code: 1000, errorCode: null, message: null });
     }
 
-    // Sends a command; resolves with its ack, rejects with a CommandError.
+    // Sends a command; resolves with its whole ack (media acks carry sdp/feed/sub), rejects with
+    // a CommandError.
     send(body: CommandBody): Promise<AckMessage> {
         if (this.state_ !== 'open' || !this.ws) {
             return Promise.reject(new CommandError('disconnected', 'Not connected; try again in a moment.'));
@@ -221,7 +222,10 @@ export class LiveClient {
     }
 
     private applyEvent(ev: StreamEvent): void {
-        if (ev.type !== 'snapshot') {
+        // The plan sent right after welcome may repeat the current seq (like the snapshot);
+        // it replaces the previous plan, so applying it again is harmless.
+        const replan = ev.type === 'media' && ev.seq === this.seq_;
+        if (ev.type !== 'snapshot' && !replan) {
             if (ev.seq <= this.seq_) return; // a duplicate
             if (ev.seq > this.seq_ + 1) {
                 // A gap should not happen; resuming from our seq repairs it.
