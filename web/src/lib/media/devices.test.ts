@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadChoice, probeDevices, saveChoice, type MediaDevicesLike } from './devices';
+import { loadChoice, probeDevices, probeMessage, saveChoice, type DeviceCheckStrings, type MediaDevicesLike } from './devices';
 
 // A fake navigator.mediaDevices: which kinds exist, and whether the person allows capture.
 function fakeDevices(opts: { mic: boolean; camera: boolean; allow: boolean }) {
@@ -69,6 +69,27 @@ describe('probeDevices (the device check)', () => {
         const r = await probeDevices(md, { audioId: 'old-mic', videoId: 'old-cam', audioOnly: false });
         expect(r).toMatchObject({ kind: 'ok', audioOnly: false });
         expect(calls).toHaveLength(2);
+    });
+});
+
+const STRINGS: DeviceCheckStrings = {
+    title: 't', intro: 'i', camera: 'c', microphone: 'm', defaultDevice: 'd', noCamera: 'n', level: 'l', checking: 'ch',
+    continue: 'go', tryAgain: 'again', cancel: 'x', denied: 'You blocked the camera and microphone.',
+    noDevices: 'No microphone found.', busy: 'busy', failed: (code) => `failed ${code}`, audioOnly: 'No camera: audio only.',
+};
+
+describe('the device check message', () => {
+    it('explains a denied permission', async () => {
+        const { md } = fakeDevices({ mic: true, camera: true, allow: false });
+        expect(probeMessage(await probeDevices(md, DEFAULT), STRINGS)).toEqual({ text: STRINGS.denied, error: true });
+    });
+    it('tells the person they join with audio only', async () => {
+        const { md } = fakeDevices({ mic: true, camera: false, allow: true });
+        expect(probeMessage(await probeDevices(md, DEFAULT), STRINGS)).toEqual({ text: STRINGS.audioOnly, error: false });
+    });
+    it('says nothing when camera and microphone work', async () => {
+        const { md } = fakeDevices({ mic: true, camera: true, allow: true });
+        expect(probeMessage(await probeDevices(md, DEFAULT), STRINGS)).toBeNull();
     });
 });
 

@@ -93,3 +93,38 @@ export async function probeDevices(md: MediaDevicesLike, wanted: DeviceChoice): 
         return { kind: 'failed', code, devices };
     }
 }
+
+export interface DeviceCheckStrings {
+    title: string;
+    intro: string;
+    camera: string;
+    microphone: string;
+    defaultDevice: string;
+    noCamera: string; // the camera picker's "none" option
+    level: string;
+    checking: string;
+    continue: string;
+    tryAgain: string;
+    cancel: string;
+    denied: string;
+    noDevices: string;
+    busy: string;
+    failed: (code: string) => string;
+    audioOnly: string;
+}
+
+// The sentence the device check shows for a probe result (null: all is well).
+export function probeMessage(r: ProbeResult, s: DeviceCheckStrings): { text: string; error: boolean } | null {
+    switch (r.kind) {
+        case 'ok':
+            return r.audioOnly ? { text: s.audioOnly, error: false } : null;
+        case 'denied':
+            return { text: s.denied, error: true };
+        case 'no_devices':
+            return { text: s.noDevices, error: true };
+        case 'busy':
+            return { text: s.busy, error: true };
+        case 'failed':
+            return { text: s.failed(r.code), error: true };
+    }
+}
