@@ -81,9 +81,9 @@ export function FeedTile(props: { feed: RemoteFeed; strings: MediaStrings; large
 export function FeedGrid(props: { feeds: RemoteFeed[]; strings: MediaStrings; large?: boolean }) {
     if (props.feeds.length === 0) return null;
     return (
-        <div className="tiles">
+        <div className={props.large ? 'tiles large' : 'tiles'}>
             {props.feeds.map((f) => (
-                <FeedTile key={f.view.feed} feed={f} strings={props.strings} large={props.large === true} />
+                <FeedTile key={f.view.feed} feed={f} strings={props.strings} />
             ))}
         </div>
     );

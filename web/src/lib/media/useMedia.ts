@@ -1,6 +1,7 @@
 // React glue for MediaClient: one client per live session, fed the latest plan and reset on
 // every welcome (a reconnected tab starts its media again from the next plan).
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import type { ConnectionState } from '../live';
 import type { AckMessage, CommandBody, MediaPlan, WelcomeMessage } from '../protocol';
 import { loadChoice, saveChoice, type DeviceChoice } from './devices';
 import { MediaClient, type MediaSnapshot } from './MediaClient';
@@ -45,10 +46,10 @@ const EMPTY: MediaSnapshot = {
 const noop = () => undefined;
 
 export function useMedia(
-    live: { send: (cmd: CommandBody) => Promise<AckMessage>; welcome: WelcomeMessage | null },
+    live: { send: (cmd: CommandBody) => Promise<AckMessage>; welcome: WelcomeMessage | null; state: ConnectionState },
     plan: MediaPlan | null,
 ): MediaHandle {
-    const { send, welcome } = live;
+    const { send, welcome, state } = live;
     const [client, setClient] = useState<MediaClient | null>(null);
     const [devices, setDevices] = useState<DeviceChoice | null>(() => loadChoice());
     const [checking, setChecking] = useState(false);
@@ -71,6 +72,10 @@ export function useMedia(
     useEffect(() => {
         if (plan) client?.applyPlan(plan);
     }, [client, plan]);
+    // The session is over (signed out, removed): camera off, every PeerConnection closed.
+    useEffect(() => {
+        if (state === 'closed' && welcome) client?.close();
+    }, [client, state, welcome]);
 
     const subscribe = useCallback((l: () => void) => (client ? client.subscribe(l) : noop), [client]);
     const snapshot = useSyncExternalStore(subscribe, () => client?.snapshot ?? EMPTY);
