@@ -65,7 +65,9 @@ export type ProbeResult =
 
 export async function listDevices(md: MediaDevicesLike): Promise<DeviceLists> {
     const all = await md.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
-    return { audio: all.filter((d) => d.kind === 'audioinput'), video: all.filter((d) => d.kind === 'videoinput') };
+    // Before permission is granted the ids are empty: nothing to choose between yet.
+    const usable = all.filter((d) => d.deviceId !== '');
+    return { audio: usable.filter((d) => d.kind === 'audioinput'), video: usable.filter((d) => d.kind === 'videoinput') };
 }
 
 // What the device check shows: the preview with camera and microphone, or with the microphone
