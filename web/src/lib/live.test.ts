@@ -141,6 +141,9 @@ describe('LiveClient', () => {
         socket(0).receive({ ...plan, seq: 2 }); // an old one is still a duplicate
         expect(client.seq).toBe(3);
         expect(events.map((e) => e.type)).toEqual(['snapshot', 'media']);
+        socket(0).receive(plan); // without a seq: applied, the stream position untouched
+        expect(client.seq).toBe(3);
+        expect(events.map((e) => e.type)).toEqual(['snapshot', 'media', 'media']);
     });
 
     it('rejects a command sent while not connected', async () => {

@@ -224,16 +224,22 @@ export class LiveClient {
     private applyEvent(ev: StreamEvent): void {
         // The plan sent right after welcome may repeat the current seq (like the snapshot);
         // it replaces the previous plan, so applying it again is harmless.
-        const replan = ev.type === 'media' && ev.seq === this.seq_;
+        // A plan without a seq is not part of the resumable stream: apply it as it comes.
+        const seq = ev.seq;
+        if (seq === null) {
+            this.events.emit(ev);
+            return;
+        }
+        const replan = ev.type === 'media' && seq === this.seq_;
         if (ev.type !== 'snapshot' && !replan) {
-            if (ev.seq <= this.seq_) return; // a duplicate
-            if (ev.seq > this.seq_ + 1) {
+            if (seq <= this.seq_) return; // a duplicate
+            if (seq > this.seq_ + 1) {
                 // A gap should not happen; resuming from our seq repairs it.
                 this.dropAndResume();
                 return;
             }
         }
-        this.seq_ = ev.seq;
+        this.seq_ = seq;
         if (ev.type === 'revoked') {
             this.lastError = { type: 'error', id: null, code: ev.reason, message: '' };
         }

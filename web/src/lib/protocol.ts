@@ -264,7 +264,7 @@ export interface MediaPlan {
     ice_servers: IceServer[];
 }
 export interface MediaEvent extends MediaPlan {
-    seq: number;
+    seq: number | null; // the contract gives it a seq; tolerated without one
     type: 'media';
 }
 // A stream event of a type this client does not know: it still advances seq, nothing else.
@@ -468,7 +468,7 @@ function parseObject(o: Obj): ServerMessage {
             return { seq: seqOf(o), type, reason: str(o, 'reason') };
         case 'media':
             return {
-                seq: seqOf(o),
+                seq: o['seq'] === undefined ? null : seqOf(o),
                 type,
                 epoch: num(o, 'epoch'),
                 publish: strArr(o, 'publish'),

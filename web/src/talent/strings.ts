@@ -26,6 +26,7 @@ export const S = {
         micOffBadge: 'mic off',
         cameraOffBadge: 'camera off',
         connecting: 'connecting…',
+        enableSound: 'Turn sound on',
         muteMic: 'Mute microphone',
         unmuteMic: 'Unmute microphone',
         cameraOff: 'Turn camera off',

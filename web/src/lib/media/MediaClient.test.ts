@@ -205,6 +205,29 @@ describe('MediaClient publishing', () => {
         expect(FakePeer.all).toHaveLength(1);
     });
 
+    it('a room listed again waits for the old publication to end (no overlapping publish)', async () => {
+        const mc = new MediaClient(env, DEVICES);
+        mc.applyPlan(plan({ publish: ['stage'] }));
+        await settle();
+        const first = last('publish');
+        mc.applyPlan(plan({ publish: [] }));
+        mc.applyPlan(plan({ publish: ['stage'] }));
+        await settle();
+        expect(only('publish')).toHaveLength(1); // still waiting for the first one's answer
+        first.ack({ sdp: 'a', feed: 'f1' });
+        await settle();
+        expect(sent.map((x) => x.cmd.type)).toEqual(['publish', 'unpublish']);
+        last('unpublish').ack();
+        await settle();
+        expect(sent.map((x) => x.cmd.type)).toEqual(['publish', 'unpublish', 'publish']);
+        expect(peer(0).remote).toBeNull();
+        expect(peer(0).closed).toBe(true);
+        last('publish').ack({ sdp: 'b', feed: 'f2' });
+        await settle();
+        expect(peer(1).remote).toEqual({ type: 'answer', sdp: 'b' });
+        expect(mc.snapshot.publications).toEqual([{ room: 'stage', source: 'camera', state: 'live' }]);
+    });
+
     it('starts everything again on a new epoch', async () => {
         const mc = new MediaClient(env, DEVICES);
         mc.applyPlan(plan({ publish: ['stage'], feeds: [feed('f2')] }));

@@ -11,6 +11,7 @@ export interface MediaStrings {
     micOffBadge: string; // a moderator turned this feed's audio off
     cameraOffBadge: string;
     connecting: string;
+    enableSound: string;
     muteMic: string;
     unmuteMic: string;
     cameraOff: string;
@@ -38,13 +39,26 @@ export function VideoTile(props: {
     strings: MediaStrings;
 }) {
     const ref = useRef<HTMLVideoElement>(null);
+    const [silenced, setSilenced] = useState(false); // the browser refused to autoplay with sound
     const { stream } = props;
     useEffect(() => {
         const video = ref.current;
         if (!video) return;
         if (video.srcObject !== stream) video.srcObject = stream;
-        if (stream) video.play().catch(() => undefined); // autoplay may wait for a click; the element retries
+        if (!stream) return;
+        video.play().catch((err: unknown) => {
+            // Autoplay with sound needs an earlier click on the page: play muted, offer sound.
+            if ((err as { name?: string }).name !== 'NotAllowedError' || video.muted) return;
+            video.muted = true;
+            setSilenced(true);
+            video.play().catch(() => undefined);
+        });
     }, [stream]);
+    const unmute = () => {
+        const video = ref.current;
+        if (video) video.muted = false;
+        setSilenced(false);
+    };
     const s = props.strings;
     return (
         <figure className={`tile${props.large ? ' large' : ''}${props.self ? ' self' : ''}`} data-testid={props.testId}>
@@ -55,6 +69,7 @@ export function VideoTile(props: {
                 {props.audioMuted && <span className="tag on">{s.micOffBadge}</span>}
                 {props.videoMuted && <span className="tag on">{s.cameraOffBadge}</span>}
                 {props.connecting && <span className="tag">{s.connecting}</span>}
+                {silenced && <button className="small" onClick={unmute}>{s.enableSound}</button>}
             </figcaption>
         </figure>
     );
