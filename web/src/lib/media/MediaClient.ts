@@ -209,11 +209,6 @@ export class MediaClient {
         this.reconcile();
     }
 
-    dismissFaults(): void {
-        this.failed.forEach((f, key) => this.failed.set(key, { ...f, message: '' }));
-        this.emit();
-    }
-
     // Ends everything for good (the page is leaving or the session is over).
     close(): void {
         this.closeAll(false);
