@@ -1,11 +1,14 @@
 // The attendee app: sign in from the link, see where you stand, raise/edit/lower a hand, answer
-// an invitation. Video (interview, holding room, stage) comes with the next release.
+// an invitation, and talk on video in the interview, the holding room and on stage.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { linkParams } from '../lib/api';
 import { CLOSE_KICKED } from '../lib/live';
 import type { AttendeeView, CommandBody, ModerationEvent } from '../lib/protocol';
 import { useSignIn } from '../lib/session';
-import { EMPTY_STAGE, reduceStage } from '../lib/stage';
+import { DeviceCheck } from '../lib/media/DeviceCheck';
+import { FeedGrid, MediaControls, MediaTrouble, SelfView } from '../lib/media/MediaViews';
+import { useMedia, type MediaHandle } from '../lib/media/useMedia';
+import { EMPTY_STAGE, mediaFlags, reduceStage } from '../lib/stage';
 import { ConnectionBanner, QuestionEditor, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
@@ -71,6 +74,7 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
     const log = useActionLog(S.done, S.failed);
     const [dismissed, setDismissed] = useState(0); // notices/moderation lines already closed
     const { view } = live;
+    const media = useMedia(live, view.media);
 
     if (view.revoked === 'kicked' || live.closed?.code === CLOSE_KICKED) {
         return <Shell eventName={props.eventName}><Removed /></Shell>;
@@ -102,6 +106,7 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
                     <button className="small secondary" onClick={() => setDismissed(m.seq)}>{S.dismiss}</button>
                 </div>
             ))}
+            {view.me && <Call me={view.me} media={media} moderation={view.moderation} />}
             {view.me && <MyStatus me={view.me} send={send} />}
             <Toast line={log.lines[0]} />
         </Shell>
@@ -127,6 +132,35 @@ function moderationText(m: ModerationEvent): string {
     }
 }
 
+// The video part: the device check the first time, then the feeds the plan lists (the
+// moderator's, large, in an interview; the stage in the holding room and live), the own view
+// and the mic/camera switches. Nothing at all while the plan lists nothing.
+function Call(props: { me: AttendeeView; media: MediaHandle; moderation: ModerationEvent[] }) {
+    const { me, media } = props;
+    const plan = media.snapshot.plan;
+    const [problem, setProblem] = useState<string | null>(null);
+    if (!plan || (plan.publish.length === 0 && plan.feeds.length === 0)) return null;
+    if (media.showDeviceCheck) {
+        return (
+            <DeviceCheck strings={S.media} initial={media.devices} onContinue={media.chooseDevices}
+                onCancel={media.snapshot.needsDevices ? undefined : media.cancelDeviceCheck} />
+        );
+    }
+    const flags = mediaFlags(props.moderation, me.id);
+    return (
+        <section className="card call" aria-label={S.callLabel}>
+            {me.state === 'holding' && <p className="notice" role="status">{S.holdingNext}</p>}
+            {flags.muted && <p className="banner" role="status">{S.mutedBanner}</p>}
+            {flags.videoOff && <p className="banner" role="status">{S.videoOffBanner}</p>}
+            <MediaTrouble media={media} strings={S.media} />
+            {problem && <p className="error" role="alert">{problem}</p>}
+            <FeedGrid feeds={media.snapshot.feeds} strings={S.media} large={me.state === 'interviewing'} />
+            <SelfView media={media} strings={S.media} />
+            <MediaControls media={media} strings={S.media} onError={setProblem} />
+        </section>
+    );
+}
+
 type Send = (label: string, cmd: CommandBody) => Promise<boolean>;
 
 function MyStatus(props: { me: AttendeeView; send: Send }) {
@@ -140,7 +174,6 @@ function MyStatus(props: { me: AttendeeView; send: Send }) {
         return ok;
     };
     const hasHand = me.state === 'hand_raised' || me.state === 'queued';
-    const onStage = me.state === 'interviewing' || me.state === 'holding' || me.state === 'live';
 
     return (
         <section className="card">
@@ -148,7 +181,6 @@ function MyStatus(props: { me: AttendeeView; send: Send }) {
             {me.moderator_name && (me.state === 'queued' || me.state === 'interviewing') && (
                 <p className="muted">{S.withModerator(me.moderator_name)}</p>
             )}
-            {onStage && <p className="muted">{S.videoNextRelease}</p>}
             {me.state === 'watching' && (
                 <QuestionEditor initial="" label={S.questionLabel} submit={S.raise} counter={S.counter} busy={busy}
                     onSubmit={(q) => void act(S.raise, { type: 'raise', question: q })} />

@@ -124,6 +124,28 @@ describe('LiveClient', () => {
         await expect(lowered).rejects.toBeInstanceOf(CommandError);
     });
 
+    it('resolves a media command with the whole ack', async () => {
+        const { client } = makeClient();
+        connect(socket(0));
+        const sub = client.send({ type: 'subscribe', feed: 'f1' });
+        const id = socket(0).lastSent()['id'];
+        socket(0).receive({ type: 'ack', id, sub: 's9', sdp: 'v=0 offer' });
+        await expect(sub).resolves.toEqual({ type: 'ack', id, sub: 's9', sdp: 'v=0 offer' });
+    });
+
+    it('applies the plan sent right after welcome even when it repeats the seq', () => {
+        const { client, events } = makeClient();
+        connect(socket(0), 3);
+        const plan = { type: 'media', epoch: 1, publish: [], screen: false, feeds: [], ice_servers: [] };
+        socket(0).receive({ ...plan, seq: 3 });
+        socket(0).receive({ ...plan, seq: 2 }); // an old one is still a duplicate
+        expect(client.seq).toBe(3);
+        expect(events.map((e) => e.type)).toEqual(['snapshot', 'media']);
+        socket(0).receive(plan); // without a seq: applied, the stream position untouched
+        expect(client.seq).toBe(3);
+        expect(events.map((e) => e.type)).toEqual(['snapshot', 'media', 'media']);
+    });
+
     it('rejects a command sent while not connected', async () => {
         const { client } = makeClient();
         await expect(client.send({ type: 'ping' })).rejects.toMatchObject({ code: 'disconnected' });

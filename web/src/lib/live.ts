@@ -141,7 +141,8 @@ export class LiveClient {
         this.finish({ code: 1000, errorCode: null, message: null });
     }
 
-    // Sends a command; resolves with its ack, rejects with a CommandError.
+    // Sends a command; resolves with its whole ack (media acks carry sdp/feed/sub), rejects with
+    // a CommandError.
     send(body: CommandBody): Promise<AckMessage> {
         if (this.state_ !== 'open' || !this.ws) {
             return Promise.reject(new CommandError('disconnected', 'Not connected; try again in a moment.'));
@@ -221,15 +222,24 @@ export class LiveClient {
     }
 
     private applyEvent(ev: StreamEvent): void {
-        if (ev.type !== 'snapshot') {
-            if (ev.seq <= this.seq_) return; // a duplicate
-            if (ev.seq > this.seq_ + 1) {
+        // The plan sent right after welcome may repeat the current seq (like the snapshot);
+        // it replaces the previous plan, so applying it again is harmless.
+        // A plan without a seq is not part of the resumable stream: apply it as it comes.
+        const seq = ev.seq;
+        if (seq === null) {
+            this.events.emit(ev);
+            return;
+        }
+        const replan = ev.type === 'media' && seq === this.seq_;
+        if (ev.type !== 'snapshot' && !replan) {
+            if (seq <= this.seq_) return; // a duplicate
+            if (seq > this.seq_ + 1) {
                 // A gap should not happen; resuming from our seq repairs it.
                 this.dropAndResume();
                 return;
             }
         }
-        this.seq_ = ev.seq;
+        this.seq_ = seq;
         if (ev.type === 'revoked') {
             this.lastError = { type: 'error', id: null, code: ev.reason, message: '' };
         }

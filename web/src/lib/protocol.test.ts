@@ -35,6 +35,7 @@ function meaningfulWire(wire: Rec): Rec {
 }
 
 const validCommands = loadFixtures('commands/valid');
+const MEDIA_COMMANDS = ['publish', 'unpublish', 'subscribe', 'answer', 'unsubscribe', 'trickle'];
 const events = loadFixtures('events');
 
 describe('encodeCommand against commands/valid', () => {
@@ -45,8 +46,9 @@ describe('encodeCommand against commands/valid', () => {
     it('knows every command type the fixtures use', () => {
         const types = new Set(validCommands.map((f) => (f.data['wire'] as Rec)['type'] as string));
         for (const t of types) expect(Object.keys(COMMAND_MEMBERS)).toContain(t);
-        // and every command type it knows has a fixture
-        for (const t of Object.keys(COMMAND_MEMBERS)) expect(types).toContain(t);
+        // and every command type it knows has a fixture (the media commands are checked below
+        // until the server side adds golden fixtures for them)
+        for (const t of Object.keys(COMMAND_MEMBERS)) if (!MEDIA_COMMANDS.includes(t)) expect(types).toContain(t);
     });
 
     for (const { file, data } of validCommands) {
@@ -66,6 +68,64 @@ describe('encodeCommand against commands/valid', () => {
         expect(encodeCommand({ type: 'kick', id: 'm1', attendee_id: 'a' })).toBe('{"type":"kick","id":"m1","attendee_id":"a"}');
         expect(encodeCommand({ type: 'end_interview', id: 'c1' })).toBe('{"type":"end_interview","id":"c1"}');
     });
+});
+
+describe('media commands (protocol.md "Media commands")', () => {
+    it('encodes every media command with its members', () => {
+        expect(encodeCommand({ type: 'publish', id: 'c1', room: 'stage', source: 'camera', sdp: 'v=0' })).toBe(
+            '{"type":"publish","id":"c1","room":"stage","source":"camera","sdp":"v=0"}',
+        );
+        expect(encodeCommand({ type: 'unpublish', id: 'c2', room: 'interview', source: 'screen' })).toBe(
+            '{"type":"unpublish","id":"c2","room":"interview","source":"screen"}',
+        );
+        expect(encodeCommand({ type: 'subscribe', id: 'c3', feed: 'f1' })).toBe('{"type":"subscribe","id":"c3","feed":"f1"}');
+        expect(encodeCommand({ type: 'answer', id: 'c4', sub: 's1', sdp: 'v=0' })).toBe('{"type":"answer","id":"c4","sub":"s1","sdp":"v=0"}');
+        expect(encodeCommand({ type: 'unsubscribe', id: 'c5', sub: 's1' })).toBe('{"type":"unsubscribe","id":"c5","sub":"s1"}');
+    });
+
+    it('sends a null candidate (gathering complete) instead of dropping it', () => {
+        expect(encodeCommand({ type: 'trickle', id: 'c6', target: 'sub:s1', candidate: null })).toBe(
+            '{"type":"trickle","id":"c6","target":"sub:s1","candidate":null}',
+        );
+        const c = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+        expect(JSON.parse(encodeCommand({ type: 'trickle', id: 'c7', target: 'pub:stage:camera', candidate: c }))).toEqual({
+            type: 'trickle', id: 'c7', target: 'pub:stage:camera', candidate: c,
+        });
+    });
+});
+
+describe('media messages', () => {
+    const plan = {
+        seq: 14, type: 'media', epoch: 1, publish: ['interview'], screen: false,
+        feeds: [{
+            feed: 'f12', participant_id: '3b6f2d1c-8e9a-4f7b-a5c3-2d1e0f9a8b7c', name: 'Sam Rivera', role: 'moderator',
+            room: 'interview', source: 'camera', audio_muted: false, video_muted: false,
+        }],
+        ice_servers: [{ urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'p' }],
+    };
+
+    it('parses the media plan of the contract', () => {
+        expect(parseServerMessage(JSON.stringify(plan))).toEqual(plan);
+    });
+
+    it('keeps the media members of an ack', () => {
+        expect(parseServerMessage('{"type":"ack","id":"c1","sdp":"v=0","feed":"f1"}')).toEqual({ type: 'ack', id: 'c1', sdp: 'v=0', feed: 'f1' });
+        expect(parseServerMessage('{"type":"ack","id":"c2","sub":"s1","sdp":"v=0"}')).toEqual({ type: 'ack', id: 'c2', sub: 's1', sdp: 'v=0' });
+    });
+
+    const bad: Array<[string, unknown]> = [
+        ['publish not an array', { ...plan, publish: 'stage' }],
+        ['publish with a number', { ...plan, publish: [1] }],
+        ['feed without participant_id', { ...plan, feeds: [{ ...plan.feeds[0], participant_id: undefined }] }],
+        ['ice server without urls', { ...plan, ice_servers: [{ username: 'u' }] }],
+        ['no epoch', { ...plan, epoch: undefined }],
+        ['ack with a numeric sdp', { type: 'ack', id: 'c1', sdp: 3 }],
+    ];
+    for (const [name, frame] of bad) {
+        it(`refuses ${name}`, () => {
+            expect(() => parseServerMessage(JSON.stringify(frame))).toThrow(ProtocolError);
+        });
+    }
 });
 
 describe('parseServerMessage against events', () => {

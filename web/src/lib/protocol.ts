@@ -45,6 +45,33 @@ export interface HelloCommand {
 }
 
 type Id = { id: string };
+
+// ---- Media (protocol.md "Media") ----
+
+export type MediaRoom = 'interview' | 'holding' | 'stage';
+export type MediaSource = 'camera' | 'screen';
+
+// One ICE candidate as the browser gathered it (RTCIceCandidateInit, the members the server reads).
+export interface CandidateInit {
+    candidate: string;
+    sdpMid: string | null;
+    sdpMLineIndex: number | null;
+}
+
+// Size limits the server enforces on media commands (bytes of UTF-8; the client checks first).
+export const MEDIA_LIMITS = { sdp: 60000, id: 64, candidate: 1024 } as const;
+
+// Codes a media command may be refused with.
+export const MEDIA_ERROR_CODES = [
+    'media_not_allowed',
+    'already_publishing',
+    'media_unavailable',
+    'media_failed',
+    'feed_not_visible',
+    'unknown_subscription',
+] as const;
+export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
+
 type AttendeeTarget = Id & { attendee_id: string };
 type ParticipantTarget = Id & { participant_id: string };
 
@@ -72,7 +99,13 @@ export type Command =
     | ({ type: 'video_off' } & ParticipantTarget)
     | ({ type: 'video_on' } & ParticipantTarget)
     | ({ type: 'set_on_air'; on_air: boolean } & Id)
-    | ({ type: 'sign_out' } & Id);
+    | ({ type: 'sign_out' } & Id)
+    | ({ type: 'publish'; room: string; source: MediaSource; sdp: string } & Id)
+    | ({ type: 'unpublish'; room: string; source: MediaSource } & Id)
+    | ({ type: 'subscribe'; feed: string } & Id)
+    | ({ type: 'answer'; sub: string; sdp: string } & Id)
+    | ({ type: 'unsubscribe'; sub: string } & Id)
+    | ({ type: 'trickle'; target: string; candidate: CandidateInit | null } & Id);
 
 export type CommandType = Command['type'];
 
@@ -108,7 +141,16 @@ export const COMMAND_MEMBERS: Readonly<Record<CommandType | 'hello', readonly st
     video_on: ['participant_id'],
     set_on_air: ['on_air'],
     sign_out: [],
+    publish: ['room', 'source', 'sdp'],
+    unpublish: ['room', 'source'],
+    subscribe: ['feed'],
+    answer: ['sub', 'sdp'],
+    unsubscribe: ['sub'],
+    trickle: ['target', 'candidate'],
 };
+
+// Members whose null is meaningful and therefore sent (trickle: null = gathering complete).
+const NULL_MEMBERS: Readonly<Partial<Record<CommandType, readonly string[]>>> = { trickle: ['candidate'] };
 
 // Encodes a command (or hello) as one text frame.
 export function encodeCommand(cmd: Command | HelloCommand): string {
@@ -117,9 +159,10 @@ export function encodeCommand(cmd: Command | HelloCommand): string {
     if (cmd.type !== 'hello') {
         out['id'] = cmd.id;
     }
+    const keepNull = cmd.type === 'hello' ? undefined : NULL_MEMBERS[cmd.type];
     for (const member of COMMAND_MEMBERS[cmd.type]) {
         const value = source[member];
-        if (value !== undefined && value !== null) {
+        if (value !== undefined && (value !== null || keepNull?.includes(member))) {
             out[member] = value;
         }
     }
@@ -134,9 +177,14 @@ export interface WelcomeMessage {
     event: { id: string; name: string; is_public: boolean; starts_at: number | null };
     seq: number;
 }
+// An ack; media commands' acks carry more: publish → sdp (Janus' answer) and feed, subscribe →
+// sub and sdp (Janus' offer). Members are present only when the server sent them.
 export interface AckMessage {
     type: 'ack';
     id: string;
+    sdp?: string;
+    feed?: string;
+    sub?: string;
 }
 export interface ErrorMessage {
     type: 'error';
@@ -191,6 +239,34 @@ export interface RevokedEvent {
     type: 'revoked';
     reason: string;
 }
+// One feed a participant should show (never its own).
+export interface FeedView {
+    feed: string;
+    participant_id: string;
+    name: string;
+    role: string;
+    room: MediaRoom | (string & {});
+    source: MediaSource | (string & {});
+    audio_muted: boolean;
+    video_muted: boolean;
+}
+export interface IceServer {
+    urls: string | string[];
+    username?: string;
+    credential?: string;
+}
+// What the recipient should publish and show right now; the latest replaces the previous.
+export interface MediaPlan {
+    epoch: number;
+    publish: string[];
+    screen: boolean;
+    feeds: FeedView[];
+    ice_servers: IceServer[];
+}
+export interface MediaEvent extends MediaPlan {
+    seq: number | null; // the contract gives it a seq; tolerated without one
+    type: 'media';
+}
 // A stream event of a type this client does not know: it still advances seq, nothing else.
 export interface UnknownEvent {
     seq: number;
@@ -206,6 +282,7 @@ export type StreamEvent =
     | ModerationEvent
     | OnAirEvent
     | RevokedEvent
+    | MediaEvent
     | UnknownEvent;
 
 export type ServerMessage = WelcomeMessage | AckMessage | ErrorMessage | StreamEvent;
@@ -270,6 +347,36 @@ function arr<T>(o: Obj, key: string, each: (item: Obj) => T): T[] {
     });
 }
 
+function strArr(o: Obj, key: string): string[] {
+    const v = o[key];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(key, 'must be an array of strings');
+    return v as string[];
+}
+
+function parseFeedView(o: Obj): FeedView {
+    return {
+        feed: str(o, 'feed'),
+        participant_id: str(o, 'participant_id'),
+        name: str(o, 'name'),
+        role: str(o, 'role'),
+        room: str(o, 'room'),
+        source: str(o, 'source'),
+        audio_muted: bool(o, 'audio_muted'),
+        video_muted: bool(o, 'video_muted'),
+    };
+}
+
+function parseIceServer(o: Obj): IceServer {
+    const urls = o['urls'];
+    if (typeof urls !== 'string' && !(Array.isArray(urls) && urls.every((u) => typeof u === 'string'))) {
+        fail('urls', 'must be a string or an array of strings');
+    }
+    const out: IceServer = { urls: urls as string | string[] };
+    if (typeof o['username'] === 'string') out.username = o['username'];
+    if (typeof o['credential'] === 'string') out.credential = o['credential'];
+    return out;
+}
+
 export function parseAttendeeView(o: Obj): AttendeeView {
     return {
         id: str(o, 'id'),
@@ -307,8 +414,13 @@ function parseObject(o: Obj): ServerMessage {
                 seq: seqOf(o),
             };
         }
-        case 'ack':
-            return { type, id: str(o, 'id') };
+        case 'ack': {
+            const ack: AckMessage = { type, id: str(o, 'id') };
+            for (const m of ['sdp', 'feed', 'sub'] as const) {
+                if (o[m] !== undefined) ack[m] = str(o, m);
+            }
+            return ack;
+        }
         case 'error':
             return { type, id: strOrNull(o, 'id'), code: str(o, 'code'), message: str(o, 'message') };
         case 'snapshot': {
@@ -354,6 +466,16 @@ function parseObject(o: Obj): ServerMessage {
             return { seq: seqOf(o), type, moderator_id: str(o, 'moderator_id'), on_air: bool(o, 'on_air') };
         case 'revoked':
             return { seq: seqOf(o), type, reason: str(o, 'reason') };
+        case 'media':
+            return {
+                seq: o['seq'] === undefined ? null : seqOf(o),
+                type,
+                epoch: num(o, 'epoch'),
+                publish: strArr(o, 'publish'),
+                screen: bool(o, 'screen'),
+                feeds: arr(o, 'feeds', parseFeedView),
+                ice_servers: arr(o, 'ice_servers', parseIceServer),
+            };
         default:
             // Forward compatibility: an unknown type is ignored, but only a stream event (with a
             // seq) is worth keeping for its position.

@@ -1,5 +1,5 @@
 // Pure reducers that fold stream events into what an app shows (protocol.md "Server events").
-import type { AttendeeView, ModerationEvent, NoticeEvent, OnlineView, StreamEvent } from './protocol';
+import type { AttendeeView, MediaPlan, ModerationEvent, NoticeEvent, OnlineView, StreamEvent } from './protocol';
 
 export interface StageView {
     me: AttendeeView | null; // the attendee's own status; null for staff
@@ -9,6 +9,7 @@ export interface StageView {
     moderation: ModerationEvent[]; // newest last
     revoked: string | null; // reason, once the session is over
     names: Record<string, string>; // every attendee name seen, so a notice can say who it is about
+    media: MediaPlan | null; // the latest media plan; null until the server sends one
 }
 
 export const EMPTY_STAGE: StageView = {
@@ -19,6 +20,7 @@ export const EMPTY_STAGE: StageView = {
     moderation: [],
     revoked: null,
     names: {},
+    media: null,
 };
 
 const KEEP = 20;
@@ -73,6 +75,10 @@ export function reduceStage(view: StageView, ev: StreamEvent): StageView {
             return { ...view, moderation: [...view.moderation, ev].slice(-KEEP) };
         case 'revoked':
             return { ...view, revoked: ev.reason };
+        case 'media': {
+            const { seq: _seq, type: _type, ...plan } = ev;
+            return { ...view, media: plan };
+        }
         case 'unknown':
             return view;
     }

@@ -1,7 +1,12 @@
 // The moderator app: the shared hand list, my queue, invitations, the interview, the holding
-// room and the stage, with every action's result shown. Video comes with the next release.
-import { useState } from 'react';
+// room and the stage, with every action's result shown; the interviewee's, holding and stage
+// videos next to the people they belong to, and the moderator's own camera.
+import { useState, type ReactNode } from 'react';
 import type { LoginSuccess } from '../lib/api';
+import { DeviceCheck } from '../lib/media/DeviceCheck';
+import type { RemoteFeed } from '../lib/media/MediaClient';
+import { FeedGrid, FeedTile, MediaControls, MediaTrouble, SelfView } from '../lib/media/MediaViews';
+import { useMedia, type MediaHandle } from '../lib/media/useMedia';
 import type { AttendeeView, CommandBody } from '../lib/protocol';
 import { EMPTY_STAGE, formatAge, mediaFlags, reduceStage, type StageView } from '../lib/stage';
 import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
@@ -28,6 +33,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
     const now = useNow(1000);
     const meId = props.login.participant.id;
     const { view } = live;
+    const media = useMedia(live, view.media);
 
     if (live.state === 'closed' && live.closed) {
         return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
@@ -37,6 +43,14 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
     const by = (state: string) => view.attendees.filter((a) => a.state === state);
     const hands = view.attendees.filter((a) => a.state === 'hand_raised' || (a.state === 'queued' && !mine(a)));
     const myOnAir = view.online.find((o) => o.id === meId)?.on_air ?? false;
+    const feeds = media.snapshot.feeds;
+    // The camera feed of an attendee in a room, as a tile beside their controls.
+    const tileIn = (room: string, large = false) => (a: AttendeeView) => {
+        const f = feeds.find((x) => x.view.participant_id === a.id && x.view.room === room && x.view.source === 'camera');
+        return f ? <FeedTile feed={f} strings={S.media} large={large} /> : null;
+    };
+    const listed = new Set(view.attendees.map((a) => a.id));
+    const stageOthers = feeds.filter((f) => f.view.room === 'stage' && (f.view.source === 'screen' || !listed.has(f.view.participant_id)));
 
     return (
         <>
@@ -52,14 +66,16 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                 </div>
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
+            <MyVideo media={media} />
+            {stageOthers.length > 0 && <StageCard feeds={stageOthers} />}
             <div className="grid">
                 <Section title={S.raisedHands} people={hands} now={now} actions={(a) => (a.state === 'hand_raised' ? ['claim', 'dismiss'] : ['dismiss'])} act={act} view={view} />
                 <Section title={S.myQueue} people={by('queued').filter(mine)} now={now} actions={() => ['invite', 'release', 'dismiss']} act={act} view={view} />
                 <Section title={S.invites} people={by('invited')} now={now} actions={(a) => (mine(a) ? ['cancel_invite'] : [])} act={act} view={view} />
-                <Section title={S.interview} people={by('interviewing')} now={now} note={S.videoNextRelease}
+                <Section title={S.interview} people={by('interviewing')} now={now} tile={tileIn('interview', true)}
                     actions={(a) => (mine(a) ? ['approve', 'reject', 'end_interview', 'mute', 'unmute', 'video_off', 'video_on'] : [])} act={act} view={view} />
-                <Section title={S.holding} people={by('holding')} now={now} actions={() => ['promote', 'remove', 'mute', 'unmute', 'kick']} act={act} view={view} />
-                <Section title={S.live} people={by('live')} now={now} actions={() => ['mute', 'unmute', 'video_off', 'video_on', 'demote', 'remove', 'kick']} act={act} view={view} />
+                <Section title={S.holding} people={by('holding')} now={now} tile={tileIn('holding')} actions={() => ['promote', 'remove', 'mute', 'unmute', 'kick']} act={act} view={view} />
+                <Section title={S.live} people={by('live')} now={now} tile={tileIn('stage')} actions={() => ['mute', 'unmute', 'video_off', 'video_on', 'demote', 'remove', 'kick']} act={act} view={view} />
                 <Staff view={view} meId={meId} act={act} />
                 <section className="card">
                     <h2>{S.notices}</h2>
@@ -90,7 +106,7 @@ function Section(props: {
     title: string;
     people: AttendeeView[];
     now: number;
-    note?: string;
+    tile?: (a: AttendeeView) => ReactNode;
     view: StageView;
     actions: (a: AttendeeView) => ActionType[];
     act: Act;
@@ -98,11 +114,10 @@ function Section(props: {
     return (
         <section className="card">
             <h2>{props.title} ({props.people.length})</h2>
-            {props.note && props.people.length > 0 && <p className="muted">{props.note}</p>}
             {props.people.length === 0 ? <p className="muted">{S.none}</p> : (
                 <ul className="plain">
                     {props.people.map((a) => (
-                        <Person key={a.id} a={a} now={props.now} view={props.view} actions={props.actions(a)} act={props.act} />
+                        <Person key={a.id} a={a} now={props.now} view={props.view} actions={props.actions(a)} act={props.act} tile={props.tile?.(a)} />
                     ))}
                 </ul>
             )}
@@ -110,7 +125,7 @@ function Section(props: {
     );
 }
 
-function Person(props: { a: AttendeeView; now: number; view: StageView; actions: ActionType[]; act: Act }) {
+function Person(props: { a: AttendeeView; now: number; view: StageView; actions: ActionType[]; act: Act; tile?: ReactNode }) {
     const { a, now } = props;
     const flags = mediaFlags(props.view.moderation, a.id);
     const name = a.name || S.unnamed;
@@ -136,6 +151,7 @@ function Person(props: { a: AttendeeView; now: number; view: StageView; actions:
                 {flags.muted && <span className="tag on">{S.muted}</span>}
                 {flags.videoOff && <span className="tag on">{S.videoOff}</span>}
             </div>
+            {props.tile}
             {a.question && <p className="question">{a.question}</p>}
             {props.actions.length > 0 && (
                 <div className="row">
@@ -147,6 +163,40 @@ function Person(props: { a: AttendeeView; now: number; view: StageView; actions:
                 </div>
             )}
         </li>
+    );
+}
+
+// The moderator's own camera: the device check the first time, then the own view and the
+// switches (screen sharing while on air). Shown while the plan has the moderator publish.
+function MyVideo(props: { media: MediaHandle }) {
+    const { media } = props;
+    const [problem, setProblem] = useState<string | null>(null);
+    const publishing = (media.snapshot.plan?.publish.length ?? 0) > 0;
+    if (!publishing && !media.snapshot.unavailable && media.snapshot.faults.length === 0) return null;
+    if (media.showDeviceCheck) {
+        return (
+            <DeviceCheck strings={S.media} initial={media.devices} onContinue={media.chooseDevices}
+                onCancel={media.snapshot.needsDevices ? undefined : media.cancelDeviceCheck} />
+        );
+    }
+    return (
+        <section className="card">
+            <h2>{S.myVideo}</h2>
+            <MediaTrouble media={media} strings={S.media} />
+            {problem && <p className="error" role="alert">{problem}</p>}
+            <SelfView media={media} strings={S.media} />
+            <MediaControls media={media} strings={S.media} onError={setProblem} />
+        </section>
+    );
+}
+
+// Stage feeds not shown beside an attendee: talent, moderators on air, shared screens.
+function StageCard(props: { feeds: RemoteFeed[] }) {
+    return (
+        <section className="card">
+            <h2>{S.onStage}</h2>
+            <FeedGrid feeds={props.feeds} strings={S.media} />
+        </section>
     );
 }
 
