@@ -133,17 +133,16 @@ describe('LiveClient', () => {
         await expect(sub).resolves.toEqual({ type: 'ack', id, sub: 's9', sdp: 'v=0 offer' });
     });
 
-    it('applies the plan sent right after welcome even when it repeats the seq', () => {
+    it('applies every media plan as it comes, without touching the stream position', () => {
         const { client, events } = makeClient();
         connect(socket(0), 3);
         const plan = { type: 'media', epoch: 1, publish: [], screen: false, feeds: [], ice_servers: [] };
-        socket(0).receive({ ...plan, seq: 3 });
-        socket(0).receive({ ...plan, seq: 2 }); // an old one is still a duplicate
-        expect(client.seq).toBe(3);
-        expect(events.map((e) => e.type)).toEqual(['snapshot', 'media']);
-        socket(0).receive(plan); // without a seq: applied, the stream position untouched
+        socket(0).receive(plan);
+        socket(0).receive({ ...plan, epoch: 2 });
         expect(client.seq).toBe(3);
         expect(events.map((e) => e.type)).toEqual(['snapshot', 'media', 'media']);
+        socket(0).receive({ seq: 4, type: 'on_air', moderator_id: 'm', on_air: true });
+        expect(client.seq).toBe(4); // the stream goes on from where it was
     });
 
     it('rejects a command sent while not connected', async () => {

@@ -222,16 +222,13 @@ export class LiveClient {
     }
 
     private applyEvent(ev: StreamEvent): void {
-        // The plan sent right after welcome may repeat the current seq (like the snapshot);
-        // it replaces the previous plan, so applying it again is harmless.
-        // A plan without a seq is not part of the resumable stream: apply it as it comes.
-        const seq = ev.seq;
-        if (seq === null) {
+        // The media plan is not part of the resumable stream: apply it as it comes.
+        if (ev.type === 'media') {
             this.events.emit(ev);
             return;
         }
-        const replan = ev.type === 'media' && seq === this.seq_;
-        if (ev.type !== 'snapshot' && !replan) {
+        const seq = ev.seq;
+        if (ev.type !== 'snapshot') {
             if (seq <= this.seq_) return; // a duplicate
             if (seq > this.seq_ + 1) {
                 // A gap should not happen; resuming from our seq repairs it.

@@ -263,8 +263,8 @@ export interface MediaPlan {
     feeds: FeedView[];
     ice_servers: IceServer[];
 }
+// The plan is state, not a stream event: it has no seq and is never replayed (protocol.md).
 export interface MediaEvent extends MediaPlan {
-    seq: number | null; // the contract gives it a seq; tolerated without one
     type: 'media';
 }
 // A stream event of a type this client does not know: it still advances seq, nothing else.
@@ -468,7 +468,6 @@ function parseObject(o: Obj): ServerMessage {
             return { seq: seqOf(o), type, reason: str(o, 'reason') };
         case 'media':
             return {
-                seq: o['seq'] === undefined ? null : seqOf(o),
                 type,
                 epoch: num(o, 'epoch'),
                 publish: strArr(o, 'publish'),

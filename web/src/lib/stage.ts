@@ -76,7 +76,7 @@ export function reduceStage(view: StageView, ev: StreamEvent): StageView {
         case 'revoked':
             return { ...view, revoked: ev.reason };
         case 'media': {
-            const { seq: _seq, type: _type, ...plan } = ev;
+            const { type: _type, ...plan } = ev;
             return { ...view, media: plan };
         }
         case 'unknown':
