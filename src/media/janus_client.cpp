@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,8 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <fmt/core.h>
-#include <spdlog/spdlog.h>
 
 namespace onstage::media {
 
@@ -77,7 +77,8 @@ std::optional<SfuError> janus_error_of(const json& reply) {
     constexpr int kNoSuchRoom = 426;
     constexpr int kNoSuchFeed = 428;
     const bool gone = code == kNoSuchRoom || code == kNoSuchFeed;
-    return SfuError{gone ? "sfu_gone" : "sfu_refused", data.value("error", "VideoRoom error"), code};
+    return SfuError{gone ? "sfu_gone" : "sfu_refused", data.value("error", "VideoRoom error"),
+                    code};
 }
 
 class JanusClient::Impl {
@@ -87,7 +88,8 @@ public:
 };
 
 struct JanusClient::Pending {
-    explicit Pending(const Strand& strand, bool final_ack) : timer(strand), ack_is_final(final_ack) {}
+    explicit Pending(const Strand& strand, bool final_ack)
+        : timer(strand), ack_is_final(final_ack) {}
     asio::steady_timer timer;
     bool ack_is_final;
     std::optional<json> reply;
@@ -142,10 +144,10 @@ asio::awaitable<SfuResult<Ok>> JanusClient::open(std::string url) {
     }));
     ws.read_message_max(kMaxJanusMessageBytes);
     const std::string host = where->host + ":" + where->port;
-    co_await ws.async_handshake(host, where->target,
-                                asio::redirect_error(asio::use_awaitable, ec));
+    co_await ws.async_handshake(host, where->target, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-        co_return fail(unavailable(fmt::format("WebSocket handshake with {}: {}", url, ec.message())));
+        co_return fail(
+            unavailable(fmt::format("WebSocket handshake with {}: {}", url, ec.message())));
     }
     // Liveness is ours to judge (keepalives), not a stream timer's.
     beast::get_lowest_layer(ws).expires_never();

@@ -10,10 +10,10 @@
 
 #include <utility>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/any_io_executor.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>

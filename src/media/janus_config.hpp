@@ -11,13 +11,13 @@
 namespace onstage::media {
 
 struct JanusConfigOptions {
-    std::filesystem::path dir;           // <data_dir>/janus
-    std::uint16_t ws_port = 0;           // the API's loopback port, chosen by onstage
+    std::filesystem::path dir;  // <data_dir>/janus
+    std::uint16_t ws_port = 0;  // the API's loopback port, chosen by onstage
     std::string rtp_port_range = "20000-40000";
-    std::string ice_interface;           // empty: Janus gathers on every interface
-    std::string nat_1_1_mapping;         // empty: none
-    std::string stun_server;             // "host:port" for Janus itself; empty: none
-    int session_timeout_s = 45;          // a session without keepalives dies after this
+    std::string ice_interface;    // empty: Janus gathers on every interface
+    std::string nat_1_1_mapping;  // empty: none
+    std::string stun_server;      // "host:port" for Janus itself; empty: none
+    int session_timeout_s = 45;   // a session without keepalives dies after this
     std::filesystem::path lib_dir = "/usr/lib/x86_64-linux-gnu/janus";
 };
 

@@ -2,11 +2,11 @@
 
 #include <utility>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/core.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <sstream>
 
@@ -266,8 +266,9 @@ public:
     }
 
     asio::awaitable<SfuResult<Ok>> moderate(RoomId room, FeedId feed, std::string mid, bool mute) {
-        json body{{"request", "moderate"}, {"room", room}, {"id", feed},
-                  {"mid", mid},            {"mute", mute}, {"secret", secret_of(room)}};
+        json body{
+            {"request", "moderate"},    {"room", room}, {"id", feed}, {"mid", mid}, {"mute", mute},
+            {"secret", secret_of(room)}};
         auto reply = co_await control_request(body);
         if (!reply) {
             co_return fail(reply.error());

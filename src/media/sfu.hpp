@@ -41,7 +41,7 @@ using SfuResult = Result<T, SfuError>;
 
 struct RoomSpec {
     RoomId id = 0;
-    std::string description;   // for Janus logs only (e.g. "<event> stage")
+    std::string description;  // for Janus logs only (e.g. "<event> stage")
     int max_publishers = 16;
     int bitrate_bps = 1'000'000;  // per publisher cap (REMB)
     int fir_freq_s = 2;           // keyframe request period: new subscribers see video soon
