@@ -267,6 +267,8 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     ServerContext ctx{
         ioc,    store_worker,       signer, events, logins, crypto, metrics, sessions, web,
         limits, options.admin_token};
+    ctx.sfu = options.sfu;
+    ctx.ice_servers_json = options.ice_servers_json;
 
     tcp::acceptor acceptor(ioc);
     if (!open_acceptor(acceptor, options)) {
@@ -275,15 +277,16 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     const auto bound = acceptor.local_endpoint();
     spdlog::info("listening on {}://{}:{}", tls ? "https" : "http", bound.address().to_string(),
                  bound.port());
-    if (options.on_listening) {
-        options.on_listening(bound.address().to_string(), bound.port());
-    }
-
+    // Catch SIGTERM before announcing the port: whoever reads the announcement may stop us at
+    // once (the default action would kill the process, and with it the Janus child).
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
         spdlog::info("signal {} received: draining", sig);
         asio::co_spawn(ioc, drain(ctx, acceptor), asio::detached);
     });
+    if (options.on_listening) {
+        options.on_listening(bound.address().to_string(), bound.port());
+    }
     asio::co_spawn(ioc, accept_loop(ctx, acceptor, tls.get()), asio::detached);
 
     std::vector<std::thread> pool;

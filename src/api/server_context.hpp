@@ -20,6 +20,7 @@
 #include "api/store_worker.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_token.hpp"
+#include "media/sfu.hpp"
 
 namespace onstage::api {
 
@@ -84,6 +85,8 @@ struct ServerContext {
     ServerLimits limits;
     std::string admin_token;  // empty: the admin API answers 404
     std::atomic<bool> draining{false};
+    media::Sfu* sfu = nullptr;            // nullptr: media is off (media.janus = "off")
+    std::string ice_servers_json = "[]";  // JSON array of RTCIceServer, for `media` plans
 };
 
 }  // namespace onstage::api

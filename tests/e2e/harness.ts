@@ -108,6 +108,8 @@ export class Server {
     static async start(cfg: Config, dataDir: string, port = 0): Promise<Server> {
         const child = spawn(cfg.onstage, ['--data-dir', dataDir, 'serve', '--port', String(port), '--web-root', cfg.webRoot], {
             stdio: ['ignore', 'pipe', 'pipe'],
+            // No Janus until the workflow test covers media (issue 4); keeps it fast.
+            env: { ...process.env, ONSTAGE_MEDIA_JANUS: process.env['ONSTAGE_MEDIA_JANUS'] ?? 'off' },
         });
         let stderr = '';
         child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
