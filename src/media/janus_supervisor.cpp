@@ -44,6 +44,7 @@ int spawn_janus(const std::string& binary, const fs::path& dir, const fs::path& 
     const std::string config = (dir / "janus.jcfg").string();
     std::vector<std::string> args{binary, "-F", dir_text, "-C", config, "-o"};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) {
         argv.push_back(a.data());
     }
@@ -67,7 +68,7 @@ int spawn_janus(const std::string& binary, const fs::path& dir, const fs::path& 
         ::close_range(3, ~0U, 0);  // onstage's sockets are not Janus' business
         sigset_t none;
         sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
         ::execvp(argv[0], argv.data());
         ::_exit(kExecFailed);
     }

@@ -54,7 +54,7 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 std::string chromium_offer() {
-    const auto sdp =
+    auto sdp =
         read_text(std::filesystem::path(ONSTAGE_SOURCE_DIR) / "tests/media/chromium_offer.sdp");
     if (sdp.find("m=video") == std::string::npos) {
         throw std::runtime_error("tests/media/chromium_offer.sdp is missing or not an offer");
