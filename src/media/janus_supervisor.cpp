@@ -161,7 +161,10 @@ private:
             first.set_value(std::nullopt);
         }
         co_await watch();
-        end_child();
+        if (s_.stopping_) {
+            co_return std::nullopt;  // run() disconnects, then stops Janus gently
+        }
+        kill_child();  // it died, or hangs: no grace period
         co_return std::nullopt;
     }
 
@@ -232,6 +235,16 @@ private:
         const int pid = s_.pid_.exchange(-1);
         if (pid > 0) {
             terminate_child(pid);
+        }
+    }
+
+    void kill_child() {
+        const int pid = s_.pid_.exchange(-1);
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            spdlog::warn("janus: pid {} killed (SIGKILL)", pid);
         }
     }
 
