@@ -157,6 +157,18 @@ TEST_F(JanusSfuTest, PublishModerateAndKickWithAChromiumOffer) {
     ASSERT_FALSE(no_handle.ok());
     EXPECT_EQ(no_handle.error().code, "sfu_gone");
 
+    // Browser candidates and the end of gathering reach the publisher's handle.
+    const std::optional<media::Candidate> candidate =
+        media::Candidate{"candidate:1 1 udp 2122260223 10.203.0.2 50000 typ host", audio_mid, 0};
+    const auto trickled = sync([&] { return sfu().trickle(handle, candidate); });
+    EXPECT_TRUE(trickled.ok()) << trickled.error().message;
+    const std::optional<media::Candidate> done;
+    const auto completed = sync([&] { return sfu().trickle(handle, done); });
+    EXPECT_TRUE(completed.ok()) << completed.error().message;
+    const auto nowhere = sync([&] { return sfu().trickle(987654321, done); });
+    ASSERT_FALSE(nowhere.ok());
+    EXPECT_EQ(nowhere.error().code, "sfu_gone");
+
     const auto muted = sync([&] { return sfu().moderate(1002, 7, audio_mid, true); });
     EXPECT_TRUE(muted.ok()) << muted.error().message;
     const auto unmuted = sync([&] { return sfu().moderate(1002, 7, audio_mid, false); });
