@@ -21,7 +21,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kMaxJanusMessageBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxJanusMessageBytes = std::size_t{4} * 1024 * 1024;
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
 
 SfuError unavailable(std::string why) {

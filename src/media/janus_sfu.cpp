@@ -356,8 +356,8 @@ private:
     std::set<HandleId> handles_;
 };
 
-JanusSfu::JanusSfu(asio::any_io_executor executor, JanusSfuOptions options)
-    : strand_(asio::make_strand(std::move(executor))),
+JanusSfu::JanusSfu(const asio::any_io_executor& executor, JanusSfuOptions options)
+    : strand_(asio::make_strand(executor)),
       ops_(std::make_unique<Ops>(strand_, std::move(options))) {}
 
 JanusSfu::~JanusSfu() = default;

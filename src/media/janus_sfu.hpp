@@ -31,7 +31,7 @@ struct JanusSfuOptions {
 
 class JanusSfu final : public Sfu {
 public:
-    JanusSfu(asio::any_io_executor executor, JanusSfuOptions options);
+    JanusSfu(const asio::any_io_executor& executor, JanusSfuOptions options);
     ~JanusSfu() override;
     JanusSfu(const JanusSfu&) = delete;
     JanusSfu& operator=(const JanusSfu&) = delete;

@@ -44,6 +44,7 @@ int spawn_janus(const std::string& binary, const fs::path& dir, const fs::path& 
     const std::string config = (dir / "janus.jcfg").string();
     std::vector<std::string> args{binary, "-F", dir_text, "-C", config, "-o"};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) {
         argv.push_back(a.data());
     }
@@ -67,7 +68,7 @@ int spawn_janus(const std::string& binary, const fs::path& dir, const fs::path& 
         ::close_range(3, ~0U, 0);  // onstage's sockets are not Janus' business
         sigset_t none;
         sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
         ::execvp(argv[0], argv.data());
         ::_exit(kExecFailed);
     }
@@ -160,7 +161,10 @@ private:
             first.set_value(std::nullopt);
         }
         co_await watch();
-        end_child();
+        if (s_.stopping_) {
+            co_return std::nullopt;  // run() disconnects, then stops Janus gently
+        }
+        kill_child();  // it died, or hangs: no grace period
         co_return std::nullopt;
     }
 
@@ -231,6 +235,16 @@ private:
         const int pid = s_.pid_.exchange(-1);
         if (pid > 0) {
             terminate_child(pid);
+        }
+    }
+
+    void kill_child() {
+        const int pid = s_.pid_.exchange(-1);
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            spdlog::warn("janus: pid {} killed (SIGKILL)", pid);
         }
     }
 

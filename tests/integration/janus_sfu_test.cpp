@@ -54,7 +54,7 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 std::string chromium_offer() {
-    const auto sdp =
+    auto sdp =
         read_text(std::filesystem::path(ONSTAGE_SOURCE_DIR) / "tests/media/chromium_offer.sdp");
     if (sdp.find("m=video") == std::string::npos) {
         throw std::runtime_error("tests/media/chromium_offer.sdp is missing or not an offer");
@@ -157,6 +157,18 @@ TEST_F(JanusSfuTest, PublishModerateAndKickWithAChromiumOffer) {
     ASSERT_FALSE(no_handle.ok());
     EXPECT_EQ(no_handle.error().code, "sfu_gone");
 
+    // Browser candidates and the end of gathering reach the publisher's handle.
+    const std::optional<media::Candidate> candidate =
+        media::Candidate{"candidate:1 1 udp 2122260223 10.203.0.2 50000 typ host", audio_mid, 0};
+    const auto trickled = sync([&] { return sfu().trickle(handle, candidate); });
+    EXPECT_TRUE(trickled.ok()) << trickled.error().message;
+    const std::optional<media::Candidate> done;
+    const auto completed = sync([&] { return sfu().trickle(handle, done); });
+    EXPECT_TRUE(completed.ok()) << completed.error().message;
+    const auto nowhere = sync([&] { return sfu().trickle(987654321, done); });
+    ASSERT_FALSE(nowhere.ok());
+    EXPECT_EQ(nowhere.error().code, "sfu_gone");
+
     const auto muted = sync([&] { return sfu().moderate(1002, 7, audio_mid, true); });
     EXPECT_TRUE(muted.ok()) << muted.error().message;
     const auto unmuted = sync([&] { return sfu().moderate(1002, 7, audio_mid, false); });
@@ -211,12 +223,13 @@ TEST_F(JanusSfuTest, AKilledJanusIsRestartedAndTheSfuResets) {
     sfu().set_listener(nullptr);
 }
 
-// A WebSocket server that accepts one connection (any subprotocol) and never answers.
+// A WebSocket server that accepts one connection and never answers; with `hang_up`, it closes
+// the connection when the first request arrives.
 class SilentServer {
 public:
-    SilentServer()
+    explicit SilentServer(bool hang_up = false)
         : acceptor_(ioc_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-        thread_ = std::thread([this] {
+        thread_ = std::thread([this, hang_up] {
             boost::system::error_code ec;
             asio::ip::tcp::socket socket(ioc_);
             acceptor_.accept(socket, ec);
@@ -233,6 +246,10 @@ public:
             while (!ec) {
                 ws.read(buffer, ec);  // swallow every request
                 buffer.consume(buffer.size());
+                if (hang_up && !ec) {
+                    ws.next_layer().close(ec);
+                    return;
+                }
             }
         });
     }
@@ -269,6 +286,49 @@ TEST(JanusClientTimeout, AJanusThatNeverAnswersTimesOut) {
     ASSERT_TRUE(result.has_value());
     ASSERT_FALSE(result->ok());
     EXPECT_EQ(result->error().code, "sfu_timeout") << result->error().message;
+}
+
+TEST(JanusClientTimeout, ALostConnectionFailsPendingRequestsAsUnavailable) {
+    auto server = std::make_unique<SilentServer>(true);
+    asio::io_context ioc;
+    media::JanusSfuOptions options;
+    options.client.request_timeout = 10s;  // the loss, not the timeout, must end the request
+    media::JanusSfu sfu(ioc.get_executor(), options);
+    const std::string url = server->url();
+    std::optional<media::SfuResult<Ok>> result;
+    auto body = [&]() -> asio::awaitable<void> {
+        auto r = co_await sfu.connect(url);
+        result.emplace(std::move(r));
+    };
+    asio::co_spawn(ioc, body, asio::detached);
+    ioc.run_for(20s);
+    ASSERT_TRUE(result.has_value());
+    ASSERT_FALSE(result->ok());
+    EXPECT_EQ(result->error().code, "sfu_unavailable") << result->error().message;
+}
+
+TEST_F(JanusSfuTest, AFrozenJanusMissesAKeepaliveAndIsReplaced) {
+    std::atomic<int> resets{0};
+    sfu().set_listener([&resets](const media::SfuEvent& e) {
+        if (e.kind == media::SfuEvent::Kind::reset) {
+            ++resets;
+        }
+    });
+    const int first = supervisor_->janus_pid();
+    ASSERT_GT(first, 0);
+    ASSERT_EQ(::kill(first, SIGSTOP), 0);  // alive, listening, silent
+
+    const auto deadline = std::chrono::steady_clock::now() + 20s;  // liveness only
+    while (resets.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(resets.load(), 1);
+    EXPECT_NE(supervisor_->janus_pid(), first);
+    EXPECT_NE(::kill(first, 0), 0);  // the frozen one was killed and reaped
+    auto spec = room(1005);
+    const auto created = sync([&] { return sfu().create_room(spec); });
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    sfu().set_listener(nullptr);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 std::vector<std::string> processes_mentioning(const std::string& needle) {
     std::vector<std::string> found;
     for (const auto& entry : fs::directory_iterator("/proc")) {
-        const std::string pid = entry.path().filename().string();
+        std::string pid = entry.path().filename().string();
         if (pid.find_first_not_of("0123456789") != std::string::npos) {
             continue;
         }
@@ -31,7 +31,7 @@ std::vector<std::string> processes_mentioning(const std::string& needle) {
             c = c == '\0' ? ' ' : c;
         }
         if (cmdline.find(needle) != std::string::npos && cmdline.starts_with("janus")) {
-            found.push_back(pid + ": " + cmdline);
+            found.push_back(pid.append(": ").append(cmdline));
         }
     }
     return found;
