@@ -417,27 +417,29 @@ void EventRuntime::send_plans() {
     }
 }
 
+// Plain handlers, not coroutines: nothing here waits, and a coroutine lambda's captures would
+// not outlive the co_spawn call that starts it on the strand later.
 void EventRuntime::media_reset() {
-    asio::co_spawn(
-        strand_,
-        [self = shared_from_this()]() -> asio::awaitable<void> {
-            self->media_.reset();
+    asio::post(strand_, [self = shared_from_this()] {
+        self->media_.reset();
+        self->send_plans();
+    });
+}
+
+void EventRuntime::media_handle_up(media::HandleId handle) {
+    asio::post(strand_, [self = shared_from_this(), handle] {
+        if (self->media_.handle_up(handle)) {
             self->send_plans();
-            co_return;
-        },
-        asio::detached);
+        }
+    });
 }
 
 void EventRuntime::media_handle_gone(media::HandleId handle) {
-    asio::co_spawn(
-        strand_,
-        [self = shared_from_this(), handle]() -> asio::awaitable<void> {
-            if (self->media_.handle_gone(handle)) {
-                self->send_plans();
-            }
-            co_return;
-        },
-        asio::detached);
+    asio::post(strand_, [self = shared_from_this(), handle] {
+        if (self->media_.handle_gone(handle)) {
+            self->send_plans();
+        }
+    });
 }
 
 Result<domain::Transition, domain::Error> EventRuntime::run_stage_command(

@@ -104,6 +104,7 @@ public:
     // any thread.
     void media_reset();
     void media_handle_gone(media::HandleId handle);
+    void media_handle_up(media::HandleId handle);
 
     // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
     // GET /api/v1/me. Implemented in event_runtime_view.cpp.

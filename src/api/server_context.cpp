@@ -30,6 +30,8 @@ EventRegistry::EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics&
                 runtime->media_reset();
             } else if (e.kind == media::SfuEvent::Kind::hangup) {
                 runtime->media_handle_gone(e.handle);
+            } else if (e.kind == media::SfuEvent::Kind::media_up) {
+                runtime->media_handle_up(e.handle);
             }
         }
     });

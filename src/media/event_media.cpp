@@ -248,7 +248,7 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::subscribe(TabKey tab, std::st
             return false;
         }
         const auto it = publications_.find(*feed);
-        return it != publications_.end() && it->second.handle != 0 &&
+        return it != publications_.end() && it->second.up &&
                may_see(participant_id, role_of_(participant_id), it->second.participant_id,
                        it->second.room);
     };
@@ -483,6 +483,16 @@ bool EventMedia::handle_gone(HandleId handle) {
                          [handle](const auto& s) { return s.second.handle == handle; }) > 0;
 }
 
+bool EventMedia::handle_up(HandleId handle) {
+    for (auto& [feed, pub] : publications_) {
+        if (pub.handle == handle && !pub.up) {
+            pub.up = true;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool EventMedia::muted(const std::string& participant_id, bool audio) const {
     const auto it = flags_.find(participant_id);
     if (it == flags_.end()) {
@@ -503,7 +513,7 @@ Plan EventMedia::plan_for(const std::string& participant_id, const MediaRole& ro
     }
     plan.screen = rights.screen;
     for (const auto& [feed, pub] : publications_) {
-        if (pub.handle == 0 || !may_see(participant_id, role, pub.participant_id, pub.room)) {
+        if (!pub.up || !may_see(participant_id, role, pub.participant_id, pub.room)) {
             continue;
         }
         FeedView view;

@@ -76,6 +76,10 @@ public:
     void reset();
     // The SFU says `handle` ended; returns true if it was one of ours.
     bool handle_gone(HandleId handle);
+    // The SFU says `handle`'s PeerConnection is up. A publication becomes a feed others see
+    // only then: Janus refuses subscribers to a publisher whose media is not flowing yet.
+    // Returns true if that made a publication visible.
+    bool handle_up(HandleId handle);
 
     // The plan participant `participant_id` should get now (empty when media is off).
     Plan plan_for(const std::string& participant_id, const MediaRole& role) const;
@@ -92,6 +96,7 @@ private:
         Source source = Source::camera;
         FeedId feed = 0;
         HandleId handle = 0;  // 0 while the SFU has not answered yet
+        bool up = false;      // its PeerConnection is up: others may subscribe
         std::vector<StreamInfo> streams;
         std::vector<Candidate> early_candidates;  // trickled before the SFU answered
         bool early_completed = false;

@@ -29,6 +29,7 @@ protected:
     std::vector<Person> attendees, moderators, talent;
     std::unique_ptr<Child> server;
     int port = 0;
+    std::vector<std::string> extra_serve_args;  // e.g. {"--media-janus", "spawn"}
 
     void SetUp() override {
         write_file(
@@ -61,8 +62,10 @@ protected:
     }
 
     void start_server() {
-        server = std::make_unique<Child>(std::vector<std::string>{
-            ONSTAGE_BIN, "--data-dir", (tmp / "data").string(), "serve", "--port", "0"});
+        std::vector<std::string> args{ONSTAGE_BIN, "--data-dir", (tmp / "data").string(),
+                                      "serve",     "--port",     "0"};
+        args.insert(args.end(), extra_serve_args.begin(), extra_serve_args.end());
+        server = std::make_unique<Child>(std::move(args));
         const auto listening = server->wait_for_line(
             std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"), std::chrono::seconds(15));
         ASSERT_TRUE(listening) << server->output();

@@ -139,6 +139,15 @@ protected:
         ioc.run();
     }
 
+    // Runs a publish and, when it worked, reports its PeerConnection up as Janus would.
+    MediaResult<MediaAck> pub(asio::awaitable<MediaResult<MediaAck>> work) {
+        auto r = run(std::move(work));
+        if (r.ok()) {
+            media.handle_up(sfu.next_handle - 1);
+        }
+        return r;
+    }
+
     Plan plan(const std::string& id) { return media.plan_for(id, roles[id]); }
 
     asio::io_context ioc;
@@ -154,11 +163,11 @@ protected:
 TEST_F(EventMediaTest, AnInterviewPublishesBothWaysAndEachSeesOnlyTheOther) {
     interview("a", "m1");
     EXPECT_EQ(plan("a").publish, std::vector{RoomKind::interview});
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "offer-a"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "offer-a"));
     ASSERT_TRUE(pa.ok()) << pa.error().code;
     EXPECT_EQ(pa->sdp, "answer to offer-a");
     EXPECT_TRUE(sfu.called("create_room"));
-    auto pm = run(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "offer-m"));
+    auto pm = pub(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "offer-m"));
     ASSERT_TRUE(pm.ok());
 
     const Plan for_m1 = plan("m1");
@@ -182,18 +191,32 @@ TEST_F(EventMediaTest, AnInterviewPublishesBothWaysAndEachSeesOnlyTheOther) {
     EXPECT_EQ(run(media.answer(&tab_a, sub->sub, "x")).error().code, "unknown_subscription");
 }
 
+TEST_F(EventMediaTest, AFeedIsSeenOnlyOnceItsMediaIsUp) {
+    roles["a"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    ASSERT_TRUE(pa.ok());
+    EXPECT_TRUE(plan("t").feeds.empty());
+    sfu.calls.clear();
+    EXPECT_EQ(run(media.subscribe(&tab_t, "t", pa->feed)).error().code, "feed_not_visible");
+    EXPECT_TRUE(sfu.calls.empty());
+    EXPECT_TRUE(media.handle_up(100));
+    EXPECT_FALSE(media.handle_up(100));  // once
+    EXPECT_EQ(plan("t").feeds.size(), 1U);
+    EXPECT_TRUE(run(media.subscribe(&tab_t, "t", pa->feed)).ok());
+}
+
 TEST_F(EventMediaTest, RefusalsNeverReachTheSfu) {
     roles["a"] = attendee(StageState::holding);
-    auto r = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "offer"));
+    auto r = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "offer"));
     EXPECT_EQ(r.error().code, "media_not_allowed");
     roles["b"] = attendee(StageState::live);
-    EXPECT_EQ(run(media.publish(&tab_a, "b", RoomKind::stage, Source::screen, "o")).error().code,
+    EXPECT_EQ(pub(media.publish(&tab_a, "b", RoomKind::stage, Source::screen, "o")).error().code,
               "media_not_allowed");
     EXPECT_TRUE(sfu.calls.empty());
 
     // Another moderator's interview feed is not visible to m2, and a made-up id to nobody.
     interview("b", "m1");
-    auto pb = run(media.publish(&tab_a, "b", RoomKind::interview, Source::camera, "o"));
+    auto pb = pub(media.publish(&tab_a, "b", RoomKind::interview, Source::camera, "o"));
     ASSERT_TRUE(pb.ok());
     sfu.calls.clear();
     EXPECT_EQ(run(media.subscribe(&tab_m1, "m2", pb->feed)).error().code, "feed_not_visible");
@@ -208,17 +231,17 @@ TEST_F(EventMediaTest, RefusalsNeverReachTheSfu) {
 
 TEST_F(EventMediaTest, ASecondTabOfTheSameParticipantIsRefused) {
     roles["a"] = attendee(StageState::holding);
-    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o")).ok());
-    EXPECT_EQ(run(media.publish(&tab_a2, "a", RoomKind::holding, Source::camera, "o")).error().code,
+    ASSERT_TRUE(pub(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o")).ok());
+    EXPECT_EQ(pub(media.publish(&tab_a2, "a", RoomKind::holding, Source::camera, "o")).error().code,
               "already_publishing");
     // The same tab publishing again replaces its own publication.
-    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o2")).ok());
+    ASSERT_TRUE(pub(media.publish(&tab_a, "a", RoomKind::holding, Source::camera, "o2")).ok());
     EXPECT_TRUE(sfu.called("hangup 100"));
 }
 
 TEST_F(EventMediaTest, AStateChangeEndsWhatItNoLongerAllows) {
     roles["a"] = attendee(StageState::live);
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(pa.ok());
     auto sub = run(media.subscribe(&tab_t, "t", pa->feed));
     ASSERT_TRUE(sub.ok());
@@ -234,7 +257,7 @@ TEST_F(EventMediaTest, AStateChangeEndsWhatItNoLongerAllows) {
 
 TEST_F(EventMediaTest, AKickedAttendeeIsKickedFromTheSfu) {
     roles["a"] = attendee(StageState::live);
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(pa.ok());
     roles["a"] = attendee(StageState::kicked);
     run(media.enforce());
@@ -244,7 +267,7 @@ TEST_F(EventMediaTest, AKickedAttendeeIsKickedFromTheSfu) {
 
 TEST_F(EventMediaTest, MuteIsEnforcedNowAndOnEveryLaterPublication) {
     roles["a"] = attendee(StageState::live);
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(pa.ok());
     ASSERT_TRUE(run(media.moderate("a", true, true)).ok());
     EXPECT_TRUE(sfu.called("moderate " + pa->feed + " mid 0 mute"));
@@ -255,7 +278,7 @@ TEST_F(EventMediaTest, MuteIsEnforcedNowAndOnEveryLaterPublication) {
     // Republishing (e.g. after a reload) does not escape the mute.
     run(media.tab_gone(&tab_a));
     sfu.calls.clear();
-    auto again = run(media.publish(&tab_a2, "a", RoomKind::stage, Source::camera, "o"));
+    auto again = pub(media.publish(&tab_a2, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(sfu.called("moderate " + again->feed + " mid 0 mute"));
 
@@ -266,24 +289,24 @@ TEST_F(EventMediaTest, MuteIsEnforcedNowAndOnEveryLaterPublication) {
 
 TEST_F(EventMediaTest, AResetForgetsEverythingAndMovesTheEpochOn) {
     roles["a"] = attendee(StageState::live);
-    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
+    ASSERT_TRUE(pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
     const auto epoch = media.epoch();
     media.reset();
     EXPECT_EQ(media.epoch(), epoch + 1);
     EXPECT_TRUE(plan("t").feeds.empty());
     EXPECT_EQ(plan("t").epoch, epoch + 1);
     sfu.calls.clear();
-    ASSERT_TRUE(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
+    ASSERT_TRUE(pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).ok());
     EXPECT_TRUE(sfu.called("create_room"));  // the room is made again on the new Janus
 }
 
 TEST_F(EventMediaTest, SfuTroubleBecomesAStableCode) {
     roles["a"] = attendee(StageState::live);
     sfu.fail_next = SfuError{"sfu_unavailable", "down", 0};
-    EXPECT_EQ(run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).error().code,
+    EXPECT_EQ(pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o")).error().code,
               "media_unavailable");
     // create_room failed, so publish never ran; the next try works.
-    auto ok = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    auto ok = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(ok.ok());
     sfu.fail_next = SfuError{"sfu_refused", "bad SDP", 465};
     auto sub = run(media.subscribe(&tab_t, "t", ok->feed));
@@ -293,7 +316,7 @@ TEST_F(EventMediaTest, SfuTroubleBecomesAStableCode) {
 
 TEST_F(EventMediaTest, ATabGoingEndsItsPublicationsAndSubscriptions) {
     roles["a"] = attendee(StageState::live);
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::stage, Source::camera, "o"));
     ASSERT_TRUE(pa.ok());
     ASSERT_TRUE(run(media.subscribe(&tab_t, "t", pa->feed)).ok());
     EXPECT_TRUE(run(media.tab_gone(&tab_a)));
