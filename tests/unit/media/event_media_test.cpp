@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace onstage::media {
@@ -299,6 +300,73 @@ TEST_F(EventMediaTest, ATabGoingEndsItsPublicationsAndSubscriptions) {
     EXPECT_TRUE(run(media.tab_gone(&tab_a)));
     EXPECT_TRUE(plan("t").feeds.empty());
     EXPECT_FALSE(run(media.tab_gone(&tab_a)));
+}
+
+std::vector<std::string> calls_starting(const std::vector<std::string>& calls,
+                                        std::string_view prefix) {
+    std::vector<std::string> out;
+    for (const auto& c : calls) {
+        if (c.starts_with(prefix)) {
+            out.push_back(c.substr(prefix.size()));
+        }
+    }
+    return out;
+}
+
+TEST_F(EventMediaTest, ClosingHangsUpEverythingAndDestroysEveryRoomItCreated) {
+    interview("a", "m1");
+    roles["b"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "oa"));
+    auto pm = run(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "om"));
+    auto pb = run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "ob"));
+    ASSERT_TRUE(pa.ok() && pm.ok() && pb.ok());
+    auto sub_m1 = run(media.subscribe(&tab_m1, "m1", pa->feed));
+    auto sub_t = run(media.subscribe(&tab_t, "t", pb->feed));
+    ASSERT_TRUE(sub_m1.ok() && sub_t.ok());
+    const auto created = calls_starting(sfu.calls, "create_room ");
+    ASSERT_EQ(created.size(), 2U);  // the interview room of m1 and the stage
+    ASSERT_EQ(media.rooms(), 2U);
+    sfu.calls.clear();
+
+    run(media.close());
+    // Handles 100..102 are the publications, 103 and 104 the subscriptions.
+    auto hangups = calls_starting(sfu.calls, "hangup ");
+    std::sort(hangups.begin(), hangups.end());
+    EXPECT_EQ(hangups, (std::vector<std::string>{"100", "101", "102", "103", "104"}));
+    auto destroyed = calls_starting(sfu.calls, "destroy_room ");
+    std::sort(destroyed.begin(), destroyed.end());
+    auto expected_rooms = created;
+    std::sort(expected_rooms.begin(), expected_rooms.end());
+    EXPECT_EQ(destroyed, expected_rooms);
+    // The rooms go last, after every handle in them.
+    ASSERT_EQ(sfu.calls.size(), 7U);
+    EXPECT_TRUE(sfu.calls[5].starts_with("destroy_room ") &&
+                sfu.calls[6].starts_with("destroy_room "));
+    EXPECT_EQ(media.rooms(), 0U);
+    EXPECT_TRUE(media.closed());
+    EXPECT_TRUE(plan("m1").feeds.empty());
+    EXPECT_TRUE(plan("t").feeds.empty());
+
+    // Nothing reaches the SFU after the close: not new requests, not a second close.
+    sfu.calls.clear();
+    EXPECT_EQ(run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "o")).error().code,
+              "media_unavailable");
+    EXPECT_EQ(run(media.subscribe(&tab_t, "t", pb->feed)).error().code, "feed_not_visible");
+    EXPECT_EQ(run(media.answer(&tab_m1, sub_m1->sub, "late")).error().code, "unknown_subscription");
+    EXPECT_FALSE(run(media.tab_gone(&tab_a)));
+    run(media.enforce());
+    run(media.close());
+    EXPECT_TRUE(sfu.calls.empty()) << sfu.calls.front();
+}
+
+TEST_F(EventMediaTest, ClosingWithoutAnSfuOrWithoutRoomsCallsNothing) {
+    run(media.close());
+    EXPECT_TRUE(sfu.calls.empty());
+    EventMedia off(
+        nullptr, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+        [](std::string_view) { return std::string(); });
+    run(off.close());
+    EXPECT_TRUE(off.closed());
 }
 
 TEST_F(EventMediaTest, WithoutAnSfuEveryRequestIsUnavailable) {
