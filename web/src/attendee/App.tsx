@@ -2,11 +2,11 @@
 // an invitation. Video (interview, holding room, stage) comes with the next release.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { linkParams } from '../lib/api';
-import { CLOSE_KICKED } from '../lib/live';
+import { CLOSE_KICKED, isEventEnded } from '../lib/live';
 import type { AttendeeView, CommandBody, ModerationEvent } from '../lib/protocol';
 import { useSignIn } from '../lib/session';
 import { EMPTY_STAGE, reduceStage } from '../lib/stage';
-import { ConnectionBanner, QuestionEditor, Toast, useActionLog } from '../lib/ui';
+import { ConnectionBanner, EventEndedCard, QuestionEditor, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -24,6 +24,9 @@ export function AttendeeApp() {
 
     if (!linkOk) return <Shell><p className="card">{S.badLink}</p></Shell>;
     if (auth.error?.code === 'kicked') return <Shell><Removed /></Shell>;
+    if (auth.error?.code === 'event_ended') {
+        return <Shell><EventEndedCard title={S.eventEnded} body={S.eventEndedBody} /></Shell>;
+    }
     if (!auth.session || !live) {
         return (
             <Shell>
@@ -74,6 +77,13 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
 
     if (view.revoked === 'kicked' || live.closed?.code === CLOSE_KICKED) {
         return <Shell eventName={props.eventName}><Removed /></Shell>;
+    }
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return (
+            <Shell eventName={props.eventName}>
+                <EventEndedCard title={S.eventEnded} body={S.eventEndedBody} />
+            </Shell>
+        );
     }
     if (live.state === 'closed' && live.closed) {
         return (

@@ -5,7 +5,8 @@ import type { LoginSuccess } from '../lib/api';
 import type { AttendeeView, CommandBody } from '../lib/protocol';
 import { EMPTY_STAGE, formatAge, mediaFlags, reduceStage, type StageView } from '../lib/stage';
 import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
-import { ConnectionBanner, Toast, useActionLog } from '../lib/ui';
+import { isEventEnded } from '../lib/live';
+import { ConnectionBanner, EventEndedCard, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -29,6 +30,9 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
     const meId = props.login.participant.id;
     const { view } = live;
 
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return <EventEndedCard title={S.eventEnded.title} body={S.eventEnded.body} />;
+    }
     if (live.state === 'closed' && live.closed) {
         return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }

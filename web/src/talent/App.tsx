@@ -2,7 +2,8 @@
 import type { LoginSuccess } from '../lib/api';
 import { EMPTY_STAGE, mediaFlags, reduceStage } from '../lib/stage';
 import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
-import { ConnectionBanner } from '../lib/ui';
+import { isEventEnded } from '../lib/live';
+import { ConnectionBanner, EventEndedCard } from '../lib/ui';
 import { useLive, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -17,6 +18,9 @@ export function TalentApp() {
 function OnStage(props: { login: LoginSuccess; session: LiveSession; signOut: () => void }) {
     const live = useLive(props.session, reduceStage, EMPTY_STAGE);
     const { view } = live;
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return <EventEndedCard title={S.eventEnded.title} body={S.eventEnded.body} />;
+    }
     if (live.state === 'closed' && live.closed) {
         return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }
