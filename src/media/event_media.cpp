@@ -113,7 +113,7 @@ asio::awaitable<MediaResult<Ok>> EventMedia::ensure_room(const RoomRef& room) {
     }
     if (closed_) {
         // The event ended while the SFU created the room: close() could not know about it.
-        co_await sfu_->destroy_room(id);
+        static_cast<void>(co_await sfu_->destroy_room(id));
         co_return fail(unavailable());
     }
     if (epoch == epoch_) {
@@ -489,19 +489,20 @@ asio::awaitable<void> EventMedia::close() {
         co_return;
     }
     // Subscribers first, then publishers, then the rooms: each step leaves nothing that the
-    // next one would have to clean up in Janus.
+    // next one would have to clean up in Janus. A failure needs nothing more: the SFU is then
+    // down or restarting, and a restarted Janus has none of these handles or rooms.
     for (const auto& [sub, state] : subscriptions) {
         if (state.handle != 0) {
-            co_await sfu_->hangup(state.handle);
+            static_cast<void>(co_await sfu_->hangup(state.handle));
         }
     }
     for (const auto& [feed, pub] : publications) {
         if (pub.handle != 0) {
-            co_await sfu_->hangup(pub.handle);
+            static_cast<void>(co_await sfu_->hangup(pub.handle));
         }
     }
     for (const auto& [room, created] : rooms) {
-        co_await sfu_->destroy_room(room);
+        static_cast<void>(co_await sfu_->destroy_room(room));
     }
 }
 
