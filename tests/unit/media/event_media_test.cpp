@@ -7,6 +7,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <map>
@@ -357,6 +360,85 @@ TEST_F(EventMediaTest, ClosingHangsUpEverythingAndDestroysEveryRoomItCreated) {
     run(media.enforce());
     run(media.close());
     EXPECT_TRUE(sfu.calls.empty()) << sfu.calls.front();
+}
+
+// An SFU whose create_room or publish waits for the test to open a gate, so that close() can
+// run while the SFU is still working on a request.
+class GatedSfu : public RecordingSfu {
+public:
+    explicit GatedSfu(asio::io_context& ioc) : gate_(ioc) {
+        gate_.expires_at(asio::steady_timer::time_point::max());
+    }
+    bool gate_rooms = false;
+    bool gate_publish = false;
+    void open_gate() { gate_.cancel(); }
+
+    asio::awaitable<SfuResult<Ok>> create_room(RoomSpec spec) override {
+        if (gate_rooms) {
+            co_await wait();
+        }
+        co_return co_await RecordingSfu::create_room(std::move(spec));
+    }
+    asio::awaitable<SfuResult<Publication>> publish(RoomId room, FeedId feed, std::string display,
+                                                    std::string sdp_offer) override {
+        if (gate_publish) {
+            co_await wait();
+        }
+        co_return co_await RecordingSfu::publish(room, feed, std::move(display),
+                                                 std::move(sdp_offer));
+    }
+
+private:
+    asio::awaitable<void> wait() {
+        boost::system::error_code ec;  // cancelled = the gate opened
+        co_await gate_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    asio::steady_timer gate_;
+};
+
+TEST_F(EventMediaTest, WhatTheSfuWasStillDoingWhenTheEventEndedIsUndone) {
+    for (const bool gate_rooms : {true, false}) {
+        SCOPED_TRACE(gate_rooms ? "close while the room is created" : "close while publishing");
+        GatedSfu gated(ioc);
+        gated.gate_rooms = gate_rooms;
+        gated.gate_publish = !gate_rooms;
+        EventMedia m(
+            &gated, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+            [](std::string_view) { return std::string(); });
+        roles["a"] = attendee(StageState::live);
+        std::optional<MediaResult<MediaAck>> result;
+        auto publish = [&]() -> asio::awaitable<void> {
+            result.emplace(
+                co_await m.publish(&tab_a, "a", RoomKind::stage, Source::camera, "offer"));
+        };
+        asio::co_spawn(ioc, publish(), asio::detached);
+        ioc.restart();
+        ioc.poll();
+        ASSERT_FALSE(result.has_value()) << "the SFU should still be working";
+        // Not run(): the gate keeps the context busy, so only what is ready runs (poll).
+        asio::co_spawn(ioc, m.close(), asio::detached);
+        ioc.restart();
+        ioc.poll();
+        EXPECT_TRUE(m.closed());
+        gated.calls.clear();
+        gated.open_gate();
+        ioc.restart();
+        ioc.poll();
+        ASSERT_TRUE(result.has_value());
+        EXPECT_EQ(result->error().code, "media_unavailable");
+        if (gate_rooms) {
+            // The room the SFU made after the end is destroyed at once; nobody publishes.
+            ASSERT_EQ(gated.calls.size(), 2U) << gated.calls.front();
+            EXPECT_TRUE(gated.calls[0].starts_with("create_room "));
+            EXPECT_EQ(gated.calls[1], "destroy_room " + gated.calls[0].substr(12));
+        } else {
+            // The publication the SFU made after the end is hung up at once.
+            ASSERT_EQ(gated.calls.size(), 2U) << gated.calls.front();
+            EXPECT_TRUE(gated.calls[0].starts_with("publish "));
+            EXPECT_EQ(gated.calls[1], "hangup 100");
+        }
+        EXPECT_EQ(m.rooms(), 0U);
+    }
 }
 
 TEST_F(EventMediaTest, ClosingWithoutAnSfuOrWithoutRoomsCallsNothing) {
