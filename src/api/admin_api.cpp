@@ -79,6 +79,12 @@ asio::awaitable<HttpResponse> route_event(ServerContext& ctx, const HttpRequest&
         }
         co_return co_await admin::rotate_keys(ctx, req, event_id);
     }
+    if (action == "end") {
+        if (req.method() != http::verb::post) {
+            co_return method_not_allowed(req, "POST");
+        }
+        co_return co_await admin::end_event(ctx, req, event_id);
+    }
     if (!action.empty() && action != "links" && action != "participants" && action != "audit") {
         co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
     }

@@ -21,6 +21,10 @@ asio::awaitable<HttpResponse> create_event(ServerContext& ctx, const HttpRequest
 asio::awaitable<HttpResponse> rotate_keys(ServerContext& ctx, const HttpRequest& req,
                                           const std::string& event_id);
 
+// POST /events/{id}/end (admin_end.cpp)
+asio::awaitable<HttpResponse> end_event(ServerContext& ctx, const HttpRequest& req,
+                                        const std::string& event_id);
+
 // GET /events, /events/{id}, /events/{id}/links, /participants, /audit (admin_views.cpp)
 asio::awaitable<HttpResponse> list_events(ServerContext& ctx, const HttpRequest& req);
 asio::awaitable<HttpResponse> event_detail(ServerContext& ctx, const HttpRequest& req,
@@ -32,7 +36,8 @@ asio::awaitable<HttpResponse> participants(ServerContext& ctx, const HttpRequest
 asio::awaitable<HttpResponse> audit_log(ServerContext& ctx, const HttpRequest& req,
                                         const std::string& event_id);
 
-// {id, name, public, base_url, created_at, viewer_url (null unless public), hls_url}
+// {id, name, public, base_url, created_at, ended_at (null while it runs), viewer_url (null
+// unless public), hls_url}
 nlohmann::json event_json(const domain::Event& event);
 
 // {"attendees":[…],"moderators":[…],"talent":[…]} exactly as `onstage event create` writes its

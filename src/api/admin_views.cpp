@@ -93,6 +93,7 @@ json event_json(const domain::Event& e) {
         {"public", e.is_public},
         {"base_url", e.base_url},
         {"created_at", e.created_at_ms},
+        {"ended_at", e.ended_at_ms ? json(*e.ended_at_ms) : json(nullptr)},
         {"viewer_url", e.is_public ? json(importer::viewer_url(e.base_url, e.id)) : json(nullptr)},
         {"hls_url", importer::hls_url(e.base_url, e.id)}};
 }

@@ -134,6 +134,7 @@ EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& m
     for (const auto& s : stage_.live()) {
         live_.insert(s.attendee_id);
     }
+    ended_at_ms_ = event_.ended_at_ms.value_or(0);
 }
 
 const Person* EventRuntime::person(std::string_view participant_id) const {
@@ -175,6 +176,11 @@ asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::
                                                              std::uint64_t since) {
     auto self = shared_from_this();
     AttachResult result;
+    if (ended_at_ms_ != 0) {
+        result.refused = event_ended_reply();
+        result.refused_close = protocol::kCloseEventEnded;
+        co_return result;
+    }
     if (who.role == Role::attendee) {
         const auto status = stage_.status(who.participant_id);
         if (status && status->state == StageState::kicked) {
@@ -252,6 +258,9 @@ void EventRuntime::detach_online(const Identity& who, const Tab* tab) {
 asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, const Tab* tab,
                                                       protocol::Command command) {
     auto self = shared_from_this();
+    if (ended_at_ms_ != 0) {
+        co_return event_ended_reply();  // a command that raced the end; the tab is closing
+    }
     Reply reply;
     switch (command.type) {
     case CommandType::ping:
@@ -363,11 +372,17 @@ media::MediaRole EventRuntime::media_role(std::string_view participant_id) const
 }
 
 asio::awaitable<void> EventRuntime::sync_media() {
+    if (ended_at_ms_ != 0) {
+        co_return;  // the media is closed and every tab is closing
+    }
     co_await media_.enforce();
     send_plans();
 }
 
 void EventRuntime::send_plans() {
+    if (ended_at_ms_ != 0) {
+        return;
+    }
     // Everyone whose plan can be non-empty: online staff, attendees in an interview, holding
     // or live; plus everyone who was last sent a non-empty plan (they get the empty one).
     std::vector<std::string> ids;
@@ -415,6 +430,52 @@ void EventRuntime::send_plans() {
             sent_plans_[id] = std::move(payload);
         }
     }
+}
+
+asio::awaitable<domain::TimeMs> EventRuntime::end(std::string actor) {
+    co_return co_await asio::co_spawn(strand_, end_on_strand(std::move(actor)),
+                                      asio::use_awaitable);
+}
+
+std::optional<domain::TimeMs> EventRuntime::ended_at_ms() const {
+    const domain::TimeMs ended = ended_at_ms_;
+    return ended != 0 ? std::optional(ended) : std::nullopt;
+}
+
+Reply EventRuntime::event_ended_reply() {
+    return Reply{"event_ended", "This event has ended."};
+}
+
+asio::awaitable<domain::TimeMs> EventRuntime::end_on_strand(std::string actor) {
+    auto self = shared_from_this();
+    if (const domain::TimeMs ended = ended_at_ms_; ended != 0) {
+        co_return ended;
+    }
+    // Persist first: nobody is told about an end that a crash could take back. The store keeps
+    // an earlier end (e.g. by the CLI while this server ran) and returns its time.
+    const domain::AuditEntry audit = action_entry(event_.id, actor, "event_ended", "");
+    auto save = [id = event_.id, audit](store::Store& s) { return s.end_event(id, audit); };
+    const domain::TimeMs ended = co_await store_.run(std::move(save));
+    if (ended_at_ms_ != 0) {
+        co_return ended_at_ms_.load();  // another end() finished while this one saved
+    }
+    ended_at_ms_ = ended;
+    spdlog::info("event={} ended by {}", event_.id, actor);
+    invite_timer_.cancel();
+    // Through the hub like every stream event, so `revoked` carries a seq and each tab's 4410
+    // close is queued behind it.
+    const auto payload = hub::make_payload(protocol::encode_revoked("event_ended"));
+    for (const auto& [id, online] : online_) {
+        hub_.send_to(id, payload);
+        for (const auto& weak : online.tab_refs) {
+            if (const auto tab = weak.lock()) {
+                tab->revoke(protocol::kCloseEventEnded, "event_ended");
+            }
+        }
+    }
+    sent_plans_.clear();
+    co_await media_.close();
+    co_return ended;
 }
 
 // Plain handlers, not coroutines: nothing here waits, and a coroutine lambda's captures would

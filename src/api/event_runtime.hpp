@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,8 +58,9 @@ struct Reply {
 };
 
 struct AttachResult {
-    Reply refused;                   // set (e.g. "kicked") when the tab may not attach
-    std::string welcome;             // payload, sent without seq
+    Reply refused;  // set (e.g. "kicked", "event_ended") when the tab may not attach
+    std::uint16_t refused_close = protocol::kCloseKicked;  // the close code for that refusal
+    std::string welcome;                                   // payload, sent without seq
     std::vector<hub::Frame> frames;  // missed events, or one snapshot tagged with the stream seq
     std::string media;               // the current `media` plan, sent last, without seq
 };
@@ -106,6 +109,15 @@ public:
     void media_handle_gone(media::HandleId handle);
     void media_handle_up(media::HandleId handle);
 
+    // Ends the event for good (admin API; docs/protocol.md "Ending an event"): stores the end
+    // time and an "event_ended" audit entry by `actor`, sends every tab `revoked` (event_ended)
+    // and closes it with 4410, then ends the event's media (every handle and room in the SFU).
+    // Idempotent: returns the time of the first end. Throws store::StoreError if it cannot be
+    // saved (then nothing else happened).
+    asio::awaitable<domain::TimeMs> end(std::string actor);
+    // When the event ended; nullopt while it runs. Safe from any thread.
+    std::optional<domain::TimeMs> ended_at_ms() const;
+
     // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
     // GET /api/v1/me. Implemented in event_runtime_view.cpp.
     asio::awaitable<std::string> snapshot(Identity who);
@@ -116,6 +128,8 @@ private:
     asio::awaitable<AttachResult> attach_on_strand(Identity who, std::shared_ptr<Tab> tab,
                                                    std::uint64_t since);
     asio::awaitable<void> detach_on_strand(Identity who, const Tab* tab);
+    asio::awaitable<domain::TimeMs> end_on_strand(std::string actor);
+    static Reply event_ended_reply();
     void detach_online(const Identity& who, const Tab* tab);
     asio::awaitable<Reply> handle_on_strand(Identity who, const Tab* tab,
                                             protocol::Command command);
@@ -160,6 +174,9 @@ private:
     media::EventMedia media_;
     // The `media` payload each participant was sent last; only non-empty plans are kept.
     std::unordered_map<std::string, std::string> sent_plans_;
+    // 0 while the event runs, else when it ended (from the store at load, or set by end()).
+    // Written on the strand only; read from any thread.
+    std::atomic<domain::TimeMs> ended_at_ms_{0};
 };
 
 domain::TimeMs now_ms();

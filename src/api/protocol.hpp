@@ -46,6 +46,7 @@ inline constexpr std::uint16_t kCloseFrameTooLarge = 1009;
 inline constexpr std::uint16_t kCloseUnauthenticated = 4401;  // bad/expired/revoked token
 inline constexpr std::uint16_t kCloseKicked = 4403;
 inline constexpr std::uint16_t kCloseHelloTimeout = 4408;
+inline constexpr std::uint16_t kCloseEventEnded = 4410;  // the event ended: do not reconnect
 
 // --- client → server ----------------------------------------------------------------------------
 enum class CommandType : std::uint8_t {

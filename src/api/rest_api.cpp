@@ -32,6 +32,10 @@ struct LoginFacts {
 
 }  // namespace
 
+HttpResponse event_ended(const HttpRequest& req) {
+    return error_response(req, http::status::gone, "event_ended", "This event has ended.");
+}
+
 HttpResponse json_response(const HttpRequest& req, http::status status, std::string body) {
     HttpResponse res{status, req.version()};
     res.set(http::field::server, "onstage");
@@ -99,6 +103,11 @@ asio::awaitable<HttpResponse> handle_login(ServerContext& ctx, const HttpRequest
         ctx.metrics.count_error("login_failed");
         co_return error_response(req, http::status::unauthorized, "login_failed",
                                  "This link or access key is not valid.");
+    }
+    if (facts.event->ended_at_ms) {
+        ctx.logins.succeeded(participant_key);  // the key was right: no throttling for it
+        ctx.metrics.count_error("event_ended");
+        co_return event_ended(req);
     }
     if (facts.kicked) {
         ctx.metrics.count_error("kicked");
@@ -189,6 +198,9 @@ asio::awaitable<HttpResponse> handle_me(ServerContext& ctx, const HttpRequest& r
         co_return unauthenticated(req, "This event no longer exists.");
     }
     const domain::Event& event = runtime->event();
+    if (runtime->ended_at_ms()) {
+        co_return event_ended(req);
+    }
     if (claims->viewer) {
         if (!event.is_public) {
             co_return unauthenticated(req, "This event is no longer public.");
@@ -244,6 +256,9 @@ asio::awaitable<HttpResponse> handle_watch(ServerContext& ctx, const HttpRequest
         // The same answer for a private event as for none: no way to find out which exist.
         co_return error_response(req, http::status::not_found, "not_found",
                                  "There is no public event with this id.");
+    }
+    if (event->ended_at_ms) {
+        co_return event_ended(req);
     }
     auth::TokenClaims claims;
     claims.event_id = event->id;

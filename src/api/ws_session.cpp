@@ -16,7 +16,6 @@ namespace {
 namespace websocket = beast::websocket;
 
 using protocol::kCloseHelloTimeout;
-using protocol::kCloseKicked;
 constexpr std::uint16_t kCloseUnauthorized = protocol::kCloseUnauthenticated;
 constexpr std::size_t kKeepReadBufferBytes = 512;  // larger read buffers are given back
 
@@ -221,7 +220,7 @@ asio::awaitable<bool> WsConnection<NextLayer>::authenticate(const protocol::Comm
     const std::shared_ptr<Tab> me = shared_from_this();
     AttachResult attached = co_await runtime_->attach(who_, me, hello.since);
     if (!attached.refused.ok()) {
-        co_return refuse(attached.refused.code, attached.refused.message, kCloseKicked);
+        co_return refuse(attached.refused.code, attached.refused.message, attached.refused_close);
     }
     attached_ = true;
     if (who_.role != domain::Role::attendee) {

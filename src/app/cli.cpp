@@ -28,6 +28,7 @@ struct Flags {
     CreateOptions create;
     std::string create_out;
     std::string show_event;
+    std::string end_event;
     bool json = false;
     importer::ExportRequest export_request;
     std::string export_out;
@@ -61,7 +62,7 @@ void on_listening(api::ServeOptions& serve, std::string_view banner) {
 }
 
 void add_event_commands(CLI::App& app, Flags& f) {
-    auto* event = app.add_subcommand("event", "Create, list, show and export events");
+    auto* event = app.add_subcommand("event", "Create, list, show, end and export events");
     event->require_subcommand(1);
 
     auto* create = event->add_subcommand("create", "Create an event from CSV rosters");
@@ -79,6 +80,12 @@ void add_event_commands(CLI::App& app, Flags& f) {
     auto* show = event->add_subcommand("show", "Show one event");
     show->add_option("EVENT", f.show_event, "Event id")->required();
     show->add_flag("--json", f.json, "JSON output");
+
+    auto* end = event->add_subcommand(
+        "end",
+        "End an event for good: nobody can join it again (a running server notices at "
+        "its next start; use the admin API to end a live event)");
+    end->add_option("EVENT", f.end_event, "Event id")->required();
 
     auto* exp = event->add_subcommand("export", "Write an event's link files again");
     exp->add_option("EVENT", f.export_request.event_id, "Event id")->required();
@@ -104,6 +111,9 @@ int dispatch(CLI::App& app, Flags& f) {
         }
         if (event->get_subcommand("show")->parsed()) {
             return event_show(data_dir, f.show_event, f.json);
+        }
+        if (event->get_subcommand("end")->parsed()) {
+            return event_end(data_dir, f.end_event);
         }
         f.export_request.out_dir = f.export_out;
         return event_export(data_dir, f.export_request);

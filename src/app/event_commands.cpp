@@ -29,6 +29,15 @@ void print_broadcast_settings(const domain::Event& event) {
         "for this event; none are configured yet.\n");
 }
 
+std::string ended_text(const domain::Event& event) {
+    return event.ended_at_ms ? format_utc(*event.ended_at_ms) : "-";
+}
+
+nlohmann::json ended_json(const domain::Event& event) {
+    return event.ended_at_ms ? nlohmann::json(format_utc(*event.ended_at_ms))
+                             : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 int report_error(const std::string& code, const std::string& message) {
@@ -70,6 +79,7 @@ int event_list(const std::filesystem::path& data_dir, bool json) {
                            {"name", e.name},
                            {"public", e.is_public},
                            {"created_at", format_utc(e.created_at_ms)},
+                           {"ended_at", ended_json(e)},
                            {"attendees", c.attendees},
                            {"moderators", c.moderators},
                            {"talent", c.talent}});
@@ -81,13 +91,13 @@ int event_list(const std::filesystem::path& data_dir, bool json) {
         fmt::print("No events yet. Create one with `onstage event create`.\n");
         return 0;
     }
-    fmt::print("{:<32} {:<24} {:<6} {:<20} {:>9} {:>10} {:>6}\n", "ID", "NAME", "PUBLIC", "CREATED",
-               "ATTENDEES", "MODERATORS", "TALENT");
+    fmt::print("{:<32} {:<24} {:<6} {:<20} {:<20} {:>9} {:>10} {:>6}\n", "ID", "NAME", "PUBLIC",
+               "CREATED", "ENDED", "ATTENDEES", "MODERATORS", "TALENT");
     for (const auto& e : events) {
         const auto c = store->count_participants(e.id);
-        fmt::print("{:<32} {:<24} {:<6} {:<20} {:>9} {:>10} {:>6}\n", e.id, e.name,
-                   e.is_public ? "yes" : "no", format_utc(e.created_at_ms), c.attendees,
-                   c.moderators, c.talent);
+        fmt::print("{:<32} {:<24} {:<6} {:<20} {:<20} {:>9} {:>10} {:>6}\n", e.id, e.name,
+                   e.is_public ? "yes" : "no", format_utc(e.created_at_ms), ended_text(e),
+                   c.attendees, c.moderators, c.talent);
     }
     return 0;
 }
@@ -118,6 +128,7 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
                            {"public", event->is_public},
                            {"base_url", event->base_url},
                            {"created_at", format_utc(event->created_at_ms)},
+                           {"ended_at", ended_json(*event)},
                            {"attendees", c.attendees},
                            {"moderators", c.moderators},
                            {"talent", c.talent},
@@ -128,6 +139,9 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
     fmt::print("Event:    {} ({})\nCreated:  {}\nPublic:   {}\nBase URL: {}\n", event->name,
                event->id, format_utc(event->created_at_ms), event->is_public ? "yes" : "no",
                event->base_url);
+    if (event->ended_at_ms) {
+        fmt::print("Ended:    {} (nobody can join it any more)\n", format_utc(*event->ended_at_ms));
+    }
     fmt::print("People:   {} attendees, {} moderators, {} talent\n", c.attendees, c.moderators,
                c.talent);
     for (const auto& p : staff) {
@@ -136,6 +150,32 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
     }
     print_broadcast_settings(*event);
     fmt::print("Attendee links: `onstage event export {} --out DIR`.\n", event->id);
+    return 0;
+}
+
+int event_end(const std::filesystem::path& data_dir, const std::string& event_id) {
+    auto store = open_store(data_dir);
+    const auto event = store->find_event(event_id);
+    if (!event) {
+        return report_error("unknown_event", "no event '" + event_id + "'");
+    }
+    domain::AuditEntry audit;
+    audit.event_id = event->id;
+    audit.at_ms = now_ms();
+    audit.actor_id = "cli";
+    audit.action = "event_ended";
+    const domain::TimeMs ended = store->end_event(event->id, audit);
+    if (ended != audit.at_ms) {
+        fmt::print("Event \"{}\" ({}) had already ended at {}.\n", event->name, event->id,
+                   format_utc(ended));
+        return 0;
+    }
+    fmt::print("Ended event \"{}\" ({}) at {}. Nobody can sign in to it any more.\n", event->name,
+               event->id, format_utc(ended));
+    fmt::print(
+        "A server that is serving this event right now notices only when it next starts; to end "
+        "a live event, use the admin API (POST /api/v1/admin/events/{}/end) or the console.\n",
+        event->id);
     return 0;
 }
 

@@ -22,6 +22,9 @@ struct Event {
     // Where the organiser serves onstage, e.g. "https://events.example.org" (no trailing slash);
     // links are built from it, so exports later produce the same links.
     std::string base_url;
+    // Set once when a producer ends the event: everyone is disconnected and nobody can join
+    // again. Never cleared.
+    std::optional<TimeMs> ended_at_ms;
 };
 
 // A CSV column that onstage does not interpret, kept in its original order for the output files.

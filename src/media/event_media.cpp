@@ -111,6 +111,11 @@ asio::awaitable<MediaResult<Ok>> EventMedia::ensure_room(const RoomRef& room) {
     if (!made) {
         co_return fail(failed(made.error()));
     }
+    if (closed_) {
+        // The event ended while the SFU created the room: close() could not know about it.
+        static_cast<void>(co_await sfu_->destroy_room(id));
+        co_return fail(unavailable());
+    }
     if (epoch == epoch_) {
         created_[id] = true;
     }
@@ -142,7 +147,7 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::publish(TabKey tab, std::stri
     if (!may_publish(participant_id, role, room, source)) {
         co_return fail(not_allowed(kind, source));
     }
-    if (sfu_ == nullptr) {
+    if (sfu_ == nullptr || closed_) {
         co_return fail(unavailable());
     }
     if (Publication* existing = find_publication(nullptr, participant_id, kind, source)) {
@@ -255,7 +260,7 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::subscribe(TabKey tab, std::st
     if (!visible()) {
         co_return fail(not_visible());
     }
-    if (sfu_ == nullptr) {
+    if (sfu_ == nullptr || closed_) {
         co_return fail(unavailable());
     }
     const std::uint64_t epoch = epoch_;
@@ -468,6 +473,37 @@ void EventMedia::reset() {
     created_.clear();
     publications_.clear();
     subscriptions_.clear();
+}
+
+asio::awaitable<void> EventMedia::close() {
+    closed_ = true;
+    // A new epoch: a publish or subscribe the SFU is still answering finds it moved on and
+    // hangs up the handle it gets back.
+    ++epoch_;
+    const auto publications = std::exchange(publications_, {});
+    const auto subscriptions = std::exchange(subscriptions_, {});
+    const auto rooms = std::exchange(created_, {});
+    room_ids_.clear();
+    flags_.clear();
+    if (sfu_ == nullptr) {
+        co_return;
+    }
+    // Subscribers first, then publishers, then the rooms: each step leaves nothing that the
+    // next one would have to clean up in Janus. A failure needs nothing more: the SFU is then
+    // down or restarting, and a restarted Janus has none of these handles or rooms.
+    for (const auto& [sub, state] : subscriptions) {
+        if (state.handle != 0) {
+            static_cast<void>(co_await sfu_->hangup(state.handle));
+        }
+    }
+    for (const auto& [feed, pub] : publications) {
+        if (pub.handle != 0) {
+            static_cast<void>(co_await sfu_->hangup(pub.handle));
+        }
+    }
+    for (const auto& [room, created] : rooms) {
+        static_cast<void>(co_await sfu_->destroy_room(room));
+    }
 }
 
 bool EventMedia::handle_gone(HandleId handle) {

@@ -74,6 +74,11 @@ public:
 
     // The SFU restarted: every room, publication and subscription is gone; the epoch moves on.
     void reset();
+    // The event ended: hangs up every publication and subscription, destroys every room this
+    // event created on the SFU, and forgets them all. Later requests answer media_unavailable;
+    // a request the SFU was still working on hangs up (or destroys) what it gets back.
+    asio::awaitable<void> close();
+    bool closed() const { return closed_; }
     // The SFU says `handle` ended; returns true if it was one of ours.
     bool handle_gone(HandleId handle);
     // The SFU says `handle`'s PeerConnection is up. A publication becomes a feed others see
@@ -133,6 +138,7 @@ private:
     std::map<std::string, SubscriptionState> subscriptions_;  // by sub id
     std::map<std::string, Flags> flags_;                      // by participant
     std::uint64_t next_sub_ = 1;
+    bool closed_ = false;
 };
 
 }  // namespace onstage::media

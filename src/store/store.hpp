@@ -90,6 +90,13 @@ public:
                                            std::span<const AccessKeyHashUpdate> updates,
                                            const domain::AuditEntry& audit) = 0;
 
+    // Ends the event at `audit.at_ms` and appends `audit` (its "event_ended" entry) in one
+    // transaction. Ending an ended event changes nothing (no second audit entry) and keeps the
+    // first time. Returns the event's ended_at_ms; throws StoreError(not_found) for an unknown
+    // event.
+    virtual domain::TimeMs end_event(std::string_view event_id,
+                                     const domain::AuditEntry& audit) = 0;
+
     // --- attendee stage state ---------------------------------------------------------------
     // Attendees without a stored status are watching.
     virtual std::vector<domain::AttendeeStatus> attendee_statuses(std::string_view event_id) = 0;

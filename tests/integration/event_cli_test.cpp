@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <regex>
 
 #include "auth/access_key.hpp"
@@ -126,6 +127,49 @@ TEST_F(EventCli, ListShowAndExportSeeTheEvent) {
     const auto missing = run_onstage({"--data-dir", data.string(), "event", "show", "nope"});
     EXPECT_EQ(missing.exit_code, 1);
     EXPECT_NE(missing.err.find("[unknown_event]"), std::string::npos);
+}
+
+TEST_F(EventCli, EndEndsOnceAndListAndShowSayWhen) {
+    const std::string id = created_event_id(create());
+    const auto before = run_onstage({"--data-dir", data.string(), "event", "list", "--json"});
+    ASSERT_EQ(before.exit_code, 0) << before.err;
+    EXPECT_TRUE(json::parse(before.out)[0]["ended_at"].is_null());
+
+    const auto end = run_onstage({"event", "end", id, "--data-dir", data.string()});
+    ASSERT_EQ(end.exit_code, 0) << end.err;
+    EXPECT_NE(end.out.find("Ended event \"Town hall\" (" + id + ")"), std::string::npos) << end.out;
+    EXPECT_NE(end.out.find("/api/v1/admin/events/" + id + "/end"), std::string::npos) << end.out;
+
+    const auto list = run_onstage({"--data-dir", data.string(), "event", "list", "--json"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    const json ended_at = json::parse(list.out)[0]["ended_at"];
+    ASSERT_TRUE(ended_at.is_string()) << list.out;
+    const auto table = run_onstage({"--data-dir", data.string(), "event", "list"});
+    EXPECT_NE(table.out.find("ENDED"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find(ended_at.get<std::string>()), std::string::npos) << table.out;
+    const auto show = run_onstage({"--data-dir", data.string(), "event", "show", id});
+    EXPECT_NE(show.out.find("Ended:    " + ended_at.get<std::string>()), std::string::npos)
+        << show.out;
+    const auto show_json =
+        run_onstage({"--data-dir", data.string(), "event", "show", id, "--json"});
+    EXPECT_EQ(json::parse(show_json.out)["ended_at"], ended_at);
+
+    // Ending again keeps the first time and says so; the audit log has one entry.
+    const auto again = run_onstage({"--data-dir", data.string(), "event", "end", id});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("had already ended at " + ended_at.get<std::string>()),
+              std::string::npos)
+        << again.out;
+    const auto store = store::open_sqlite_store(data / "onstage.db");
+    const auto log = store->audit_log(id, 0, 100);
+    EXPECT_EQ(std::count_if(
+                  log.begin(), log.end(),
+                  [](const auto& e) { return e.action == "event_ended" && e.actor_id == "cli"; }),
+              1);
+
+    const auto unknown = run_onstage({"--data-dir", data.string(), "event", "end", "nope"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("[unknown_event]"), std::string::npos) << unknown.err;
 }
 
 TEST_F(EventCli, ExportWithoutRotationCannotShowKeys) {

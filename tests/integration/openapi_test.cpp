@@ -76,7 +76,8 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     }
     for (const char* served :
          {"/api/v1/login", "/api/v1/me", "/api/v1/watch", "/api/v1/admin/events",
-          "/api/v1/admin/events/{id}", "/healthz", "/readyz", "/metrics"}) {
+          "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end", "/healthz", "/readyz",
+          "/metrics"}) {
         EXPECT_EQ(paths.count(served), 1U) << served << " is served but not documented";
     }
 }

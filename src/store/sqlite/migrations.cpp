@@ -100,8 +100,15 @@ CREATE TABLE signing_keys (
 CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (active) WHERE active = 1;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// v2: an event can be ended (issue 4: the producer ends the event, its rooms are destroyed).
+// NULL while the event runs; set once, never cleared.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE events ADD COLUMN ended_at_ms INTEGER;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kSchemaV1},
+    {2, "events.ended_at_ms", kSchemaV2},
 }};
 
 constexpr std::string_view kCreateMigrationsTable =

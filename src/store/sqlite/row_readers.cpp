@@ -19,6 +19,9 @@ domain::Event read_event(const BoundStatement& row) {
         event.starts_at_ms = row.column_int64(4);
     }
     event.base_url = row.column_text(5);
+    if (!row.column_is_null(6)) {
+        event.ended_at_ms = row.column_int64(6);
+    }
     return event;
 }
 

@@ -15,7 +15,7 @@
 
 namespace onstage::store::sqlite {
 
-// id, name, is_public, created_at_ms, starts_at_ms, base_url
+// id, name, is_public, created_at_ms, starts_at_ms, base_url, ended_at_ms
 domain::Event read_event(const BoundStatement& row);
 // A role name in `column`.
 domain::Role read_role(const BoundStatement& row, int column);

@@ -15,6 +15,7 @@ using domain::AuditEntry;
 using domain::Event;
 using domain::Participant;
 using domain::Role;
+using domain::TimeMs;
 
 // Every statement the store runs, prepared once when the store opens.
 struct SqliteStore::Statements {
@@ -23,13 +24,16 @@ struct SqliteStore::Statements {
                                   "starts_at_ms, base_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                   "insert event")),
           select_events(
-              db.prepare("SELECT id, name, is_public, created_at_ms, starts_at_ms, base_url "
-                         "FROM events ORDER BY created_at_ms DESC, rowid DESC",
+              db.prepare("SELECT id, name, is_public, created_at_ms, starts_at_ms, base_url, "
+                         "ended_at_ms FROM events ORDER BY created_at_ms DESC, rowid DESC",
                          "list events")),
           select_event(
-              db.prepare("SELECT id, name, is_public, created_at_ms, starts_at_ms, base_url "
-                         "FROM events WHERE id = ?1",
+              db.prepare("SELECT id, name, is_public, created_at_ms, starts_at_ms, base_url, "
+                         "ended_at_ms FROM events WHERE id = ?1",
                          "find event")),
+          end_event(db.prepare("UPDATE events SET ended_at_ms = ?2 "
+                               "WHERE id = ?1 AND ended_at_ms IS NULL",
+                               "end event")),
           select_participants(
               db.prepare("SELECT id, role, position, full_name, email, access_key_hash, extra "
                          "FROM participants WHERE event_id = ?1",
@@ -95,6 +99,7 @@ struct SqliteStore::Statements {
     std::unique_ptr<Statement> insert_event;
     std::unique_ptr<Statement> select_events;
     std::unique_ptr<Statement> select_event;
+    std::unique_ptr<Statement> end_event;
     std::unique_ptr<Statement> select_participants;
     std::unique_ptr<Statement> select_participant;
     std::unique_ptr<Statement> select_role;
@@ -301,6 +306,26 @@ void SqliteStore::replace_access_key_hashes(std::string_view event_id,
     }
     insert_audit(event_id, audit);
     transaction.commit();
+}
+
+TimeMs SqliteStore::end_event(std::string_view event_id, const AuditEntry& audit) {
+    Transaction transaction(db_);
+    auto update = statements_->end_event->use();
+    update.bind(1, event_id).bind(2, audit.at_ms);
+    update.run();
+    if (db_.changes() == 1) {
+        insert_audit(event_id, audit);
+        transaction.commit();
+        return audit.at_ms;
+    }
+    auto event = find_event(event_id);
+    if (!event) {
+        throw StoreError(StoreErrorCode::not_found, "end event: no event " + in_quotes(event_id));
+    }
+    if (!event->ended_at_ms) {
+        throw StoreError(StoreErrorCode::io, "end event " + in_quotes(event_id) + ": not stored");
+    }
+    return *event->ended_at_ms;  // ended before: the first time stays
 }
 
 // --- attendee stage state ---------------------------------------------------------------------

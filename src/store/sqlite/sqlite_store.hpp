@@ -43,6 +43,7 @@ public:
     void replace_access_key_hashes(std::string_view event_id,
                                    std::span<const AccessKeyHashUpdate> updates,
                                    const domain::AuditEntry& audit) override;
+    domain::TimeMs end_event(std::string_view event_id, const domain::AuditEntry& audit) override;
 
     // Only attendees whose status was ever stored, by attendee id; everyone else is watching.
     std::vector<domain::AttendeeStatus> attendee_statuses(std::string_view event_id) override;

@@ -7,7 +7,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace onstage::media {
@@ -322,6 +326,152 @@ TEST_F(EventMediaTest, ATabGoingEndsItsPublicationsAndSubscriptions) {
     EXPECT_TRUE(run(media.tab_gone(&tab_a)));
     EXPECT_TRUE(plan("t").feeds.empty());
     EXPECT_FALSE(run(media.tab_gone(&tab_a)));
+}
+
+std::vector<std::string> calls_starting(const std::vector<std::string>& calls,
+                                        std::string_view prefix) {
+    std::vector<std::string> out;
+    for (const auto& c : calls) {
+        if (c.starts_with(prefix)) {
+            out.push_back(c.substr(prefix.size()));
+        }
+    }
+    return out;
+}
+
+TEST_F(EventMediaTest, ClosingHangsUpEverythingAndDestroysEveryRoomItCreated) {
+    interview("a", "m1");
+    roles["b"] = attendee(StageState::live);
+    auto pa = run(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "oa"));
+    auto pm = run(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "om"));
+    auto pb = run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "ob"));
+    ASSERT_TRUE(pa.ok() && pm.ok() && pb.ok());
+    auto sub_m1 = run(media.subscribe(&tab_m1, "m1", pa->feed));
+    auto sub_t = run(media.subscribe(&tab_t, "t", pb->feed));
+    ASSERT_TRUE(sub_m1.ok() && sub_t.ok());
+    const auto created = calls_starting(sfu.calls, "create_room ");
+    ASSERT_EQ(created.size(), 2U);  // the interview room of m1 and the stage
+    ASSERT_EQ(media.rooms(), 2U);
+    sfu.calls.clear();
+
+    run(media.close());
+    // Handles 100..102 are the publications, 103 and 104 the subscriptions.
+    auto hangups = calls_starting(sfu.calls, "hangup ");
+    std::sort(hangups.begin(), hangups.end());
+    EXPECT_EQ(hangups, (std::vector<std::string>{"100", "101", "102", "103", "104"}));
+    auto destroyed = calls_starting(sfu.calls, "destroy_room ");
+    std::sort(destroyed.begin(), destroyed.end());
+    auto expected_rooms = created;
+    std::sort(expected_rooms.begin(), expected_rooms.end());
+    EXPECT_EQ(destroyed, expected_rooms);
+    // The rooms go last, after every handle in them.
+    ASSERT_EQ(sfu.calls.size(), 7U);
+    EXPECT_TRUE(sfu.calls[5].starts_with("destroy_room ") &&
+                sfu.calls[6].starts_with("destroy_room "));
+    EXPECT_EQ(media.rooms(), 0U);
+    EXPECT_TRUE(media.closed());
+    EXPECT_TRUE(plan("m1").feeds.empty());
+    EXPECT_TRUE(plan("t").feeds.empty());
+
+    // Nothing reaches the SFU after the close: not new requests, not a second close.
+    sfu.calls.clear();
+    EXPECT_EQ(run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "o")).error().code,
+              "media_unavailable");
+    EXPECT_EQ(run(media.subscribe(&tab_t, "t", pb->feed)).error().code, "feed_not_visible");
+    EXPECT_EQ(run(media.answer(&tab_m1, sub_m1->sub, "late")).error().code, "unknown_subscription");
+    EXPECT_FALSE(run(media.tab_gone(&tab_a)));
+    run(media.enforce());
+    run(media.close());
+    EXPECT_TRUE(sfu.calls.empty()) << sfu.calls.front();
+}
+
+// An SFU whose create_room or publish waits for the test to open a gate, so that close() can
+// run while the SFU is still working on a request.
+class GatedSfu : public RecordingSfu {
+public:
+    explicit GatedSfu(asio::io_context& ioc) : gate_(ioc) {
+        gate_.expires_at(asio::steady_timer::time_point::max());
+    }
+    bool gate_rooms = false;
+    bool gate_publish = false;
+    void open_gate() { gate_.cancel(); }
+
+    asio::awaitable<SfuResult<Ok>> create_room(RoomSpec spec) override {
+        if (gate_rooms) {
+            co_await wait();
+        }
+        co_return co_await RecordingSfu::create_room(std::move(spec));
+    }
+    asio::awaitable<SfuResult<Publication>> publish(RoomId room, FeedId feed, std::string display,
+                                                    std::string sdp_offer) override {
+        if (gate_publish) {
+            co_await wait();
+        }
+        co_return co_await RecordingSfu::publish(room, feed, std::move(display),
+                                                 std::move(sdp_offer));
+    }
+
+private:
+    asio::awaitable<void> wait() {
+        boost::system::error_code ec;  // cancelled = the gate opened
+        co_await gate_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    asio::steady_timer gate_;
+};
+
+TEST_F(EventMediaTest, WhatTheSfuWasStillDoingWhenTheEventEndedIsUndone) {
+    for (const bool gate_rooms : {true, false}) {
+        SCOPED_TRACE(gate_rooms ? "close while the room is created" : "close while publishing");
+        GatedSfu gated(ioc);
+        gated.gate_rooms = gate_rooms;
+        gated.gate_publish = !gate_rooms;
+        EventMedia m(
+            &gated, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+            [](std::string_view) { return std::string(); });
+        roles["a"] = attendee(StageState::live);
+        std::optional<MediaResult<MediaAck>> result;
+        auto publish = [&]() -> asio::awaitable<void> {
+            result.emplace(
+                co_await m.publish(&tab_a, "a", RoomKind::stage, Source::camera, "offer"));
+        };
+        asio::co_spawn(ioc, publish(), asio::detached);
+        ioc.restart();
+        ioc.poll();
+        ASSERT_FALSE(result.has_value()) << "the SFU should still be working";
+        // Not run(): the gate keeps the context busy, so only what is ready runs (poll).
+        asio::co_spawn(ioc, m.close(), asio::detached);
+        ioc.restart();
+        ioc.poll();
+        EXPECT_TRUE(m.closed());
+        gated.calls.clear();
+        gated.open_gate();
+        ioc.restart();
+        ioc.poll();
+        ASSERT_TRUE(result.has_value());
+        EXPECT_EQ(result->error().code, "media_unavailable");
+        if (gate_rooms) {
+            // The room the SFU made after the end is destroyed at once; nobody publishes.
+            ASSERT_EQ(gated.calls.size(), 2U) << gated.calls.front();
+            EXPECT_TRUE(gated.calls[0].starts_with("create_room "));
+            EXPECT_EQ(gated.calls[1], "destroy_room " + gated.calls[0].substr(12));
+        } else {
+            // The publication the SFU made after the end is hung up at once.
+            ASSERT_EQ(gated.calls.size(), 2U) << gated.calls.front();
+            EXPECT_TRUE(gated.calls[0].starts_with("publish "));
+            EXPECT_EQ(gated.calls[1], "hangup 100");
+        }
+        EXPECT_EQ(m.rooms(), 0U);
+    }
+}
+
+TEST_F(EventMediaTest, ClosingWithoutAnSfuOrWithoutRoomsCallsNothing) {
+    run(media.close());
+    EXPECT_TRUE(sfu.calls.empty());
+    EventMedia off(
+        nullptr, "ev", [this](std::string_view id) { return roles[std::string(id)]; },
+        [](std::string_view) { return std::string(); });
+    run(off.close());
+    EXPECT_TRUE(off.closed());
 }
 
 TEST_F(EventMediaTest, WithoutAnSfuEveryRequestIsUnavailable) {

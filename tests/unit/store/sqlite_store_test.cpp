@@ -104,6 +104,39 @@ TEST(SqliteStore, ReopeningAppliesNothingAgainAndKeepsData) {
     EXPECT_EQ(raw.column("SELECT version || ':' || applied_at_ms FROM schema_migrations"), before);
 }
 
+TEST(SqliteStore, VersionOneFileMigratesAndItsEventsCanEnd) {
+    TempDir dir;
+    auto path = dir / "onstage.db";
+    {
+        // A file as onstage wrote it before events could end: schema v1 only.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        std::string sql = std::string(migrations()[0].sql) +
+                          "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                          "applied_at_ms INTEGER NOT NULL) STRICT;"
+                          "INSERT INTO schema_migrations VALUES (1, 1);"
+                          "INSERT INTO events VALUES ('old', 'Old', 0, 1000, NULL, '');";
+        char* error = nullptr;
+        EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+        sqlite3_free(error);
+        sqlite3_close(db);
+    }
+    auto store = open_sqlite_store(path);
+    auto old = store->find_event("old");
+    ASSERT_TRUE(old.has_value());
+    EXPECT_FALSE(old->ended_at_ms.has_value());
+    domain::AuditEntry ended;
+    ended.event_id = "old";
+    ended.at_ms = 2000;
+    ended.actor_id = "admin";
+    ended.action = "event_ended";
+    EXPECT_EQ(store->end_event("old", ended), 2000);
+    EXPECT_EQ(store->find_event("old")->ended_at_ms, std::optional<domain::TimeMs>{2000});
+    RawSqlite raw(path);
+    EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"),
+              std::to_string(newest_schema_version()));
+}
+
 TEST(SqliteStore, NewerSchemaIsRefusedAndTheFileLeftUntouched) {
     TempDir dir;
     auto path = dir / "onstage.db";

@@ -58,7 +58,8 @@ auto fields(const Participant& p) {
 }
 
 auto fields(const Event& e) {
-    return std::tie(e.id, e.name, e.is_public, e.created_at_ms, e.starts_at_ms, e.base_url);
+    return std::tie(e.id, e.name, e.is_public, e.created_at_ms, e.starts_at_ms, e.base_url,
+                    e.ended_at_ms);
 }
 
 std::vector<std::string> ids(const std::vector<Participant>& participants) {
@@ -462,6 +463,59 @@ TEST_P(StoreContract, DuplicateSigningKeyIdConflictsAndChangesNothing) {
     EXPECT_EQ(store().signing_keys(), (std::vector<SigningKey>{key}));
 }
 
+// --- ending an event ---------------------------------------------------------------------------
+
+AuditEntry event_ended(const std::string& event_id, domain::TimeMs at_ms) {
+    AuditEntry e;
+    e.event_id = event_id;
+    e.at_ms = at_ms;
+    e.actor_id = "admin";
+    e.action = "event_ended";
+    return e;
+}
+
+TEST_P(StoreContract, NewEventsHaveNotEnded) {
+    store().create_event(make_event("e1", 1000), {});
+    EXPECT_FALSE(store().find_event("e1")->ended_at_ms.has_value());
+    EXPECT_FALSE(store().list_events().at(0).ended_at_ms.has_value());
+}
+
+TEST_P(StoreContract, EndingAnEventStoresTheTimeAndAudits) {
+    store().create_event(make_event("e1", 1000), roster("e1"));
+    store().create_event(make_event("e2", 1100), {});
+    EXPECT_EQ(store().end_event("e1", event_ended("e1", 5000)), 5000);
+
+    EXPECT_EQ(store().find_event("e1")->ended_at_ms, std::optional<domain::TimeMs>{5000});
+    EXPECT_FALSE(store().find_event("e2")->ended_at_ms.has_value());
+    auto listed = store().list_events();
+    ASSERT_EQ(listed.size(), 2U);
+    EXPECT_EQ(listed[1].id, "e1");
+    EXPECT_EQ(listed[1].ended_at_ms, std::optional<domain::TimeMs>{5000});
+    auto log = store().audit_log("e1", 0, 100);
+    ASSERT_EQ(log.size(), 2U);
+    EXPECT_EQ(log[1].action, "event_ended");
+    EXPECT_EQ(log[1].actor_id, "admin");
+    EXPECT_EQ(log[1].at_ms, 5000);
+}
+
+TEST_P(StoreContract, EndingTwiceKeepsTheFirstTimeAndAuditsOnce) {
+    store().create_event(make_event("e1", 1000), {});
+    EXPECT_EQ(store().end_event("e1", event_ended("e1", 5000)), 5000);
+    EXPECT_EQ(store().end_event("e1", event_ended("e1", 9000)), 5000);
+    EXPECT_EQ(store().end_event("e1", event_ended("e1", 5000)), 5000);
+    EXPECT_EQ(store().find_event("e1")->ended_at_ms, std::optional<domain::TimeMs>{5000});
+    auto log = store().audit_log("e1", 0, 100);
+    EXPECT_EQ(std::count_if(log.begin(), log.end(),
+                            [](const AuditEntry& e) { return e.action == "event_ended"; }),
+              1);
+}
+
+TEST_P(StoreContract, EndingAnUnknownEventIsNotFound) {
+    EXPECT_EQ(error_code_of([&] { store().end_event("nope", event_ended("nope", 5000)); }),
+              StoreErrorCode::not_found);
+    EXPECT_TRUE(store().audit_log("nope", 0, 100).empty());
+}
+
 // --- durability across restarts -----------------------------------------------------------------
 
 TEST_P(StoreContract, EverythingSurvivesCloseAndReopen) {
@@ -476,11 +530,14 @@ TEST_P(StoreContract, EverythingSurvivesCloseAndReopen) {
     store().bump_session_version("e1", "e1-m0");
     SigningKey key{"k1", {1, 2, 3}, 100, true};
     store().put_signing_key(key);
+    store().create_event(make_event("e2", 900), {});
+    store().end_event("e2", event_ended("e2", 7000));
     auto log_before = store().audit_log("e1", 0, 100);
 
     Store& reopened = reopen();
-    ASSERT_EQ(reopened.list_events().size(), 1U);
+    ASSERT_EQ(reopened.list_events().size(), 2U);
     EXPECT_EQ(fields(*reopened.find_event("e1")), fields(event));
+    EXPECT_EQ(reopened.find_event("e2")->ended_at_ms, std::optional<domain::TimeMs>{7000});
     auto after = reopened.participants("e1");
     ASSERT_EQ(after.size(), people.size());
     for (std::size_t i = 0; i < people.size(); ++i) {

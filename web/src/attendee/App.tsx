@@ -2,14 +2,14 @@
 // an invitation, and talk on video in the interview, the holding room and on stage.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { linkParams } from '../lib/api';
-import { CLOSE_KICKED } from '../lib/live';
+import { CLOSE_KICKED, isEventEnded } from '../lib/live';
 import type { AttendeeView, CommandBody, ModerationEvent } from '../lib/protocol';
 import { useSignIn } from '../lib/session';
 import { DeviceCheck } from '../lib/media/DeviceCheck';
 import { FeedGrid, MediaControls, MediaTrouble, SelfView } from '../lib/media/MediaViews';
 import { useMedia, type MediaHandle } from '../lib/media/useMedia';
 import { EMPTY_STAGE, mediaFlags, reduceStage } from '../lib/stage';
-import { ConnectionBanner, QuestionEditor, Toast, useActionLog } from '../lib/ui';
+import { ConnectionBanner, EventEndedCard, QuestionEditor, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -27,6 +27,9 @@ export function AttendeeApp() {
 
     if (!linkOk) return <Shell><p className="card">{S.badLink}</p></Shell>;
     if (auth.error?.code === 'kicked') return <Shell><Removed /></Shell>;
+    if (auth.error?.code === 'event_ended') {
+        return <Shell><EventEndedCard title={S.eventEnded} body={S.eventEndedBody} /></Shell>;
+    }
     if (!auth.session || !live) {
         return (
             <Shell>
@@ -78,6 +81,13 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
 
     if (view.revoked === 'kicked' || live.closed?.code === CLOSE_KICKED) {
         return <Shell eventName={props.eventName}><Removed /></Shell>;
+    }
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return (
+            <Shell eventName={props.eventName}>
+                <EventEndedCard title={S.eventEnded} body={S.eventEndedBody} />
+            </Shell>
+        );
     }
     if (live.state === 'closed' && live.closed) {
         return (

@@ -12,6 +12,8 @@ export const S = {
     removedBody: 'A moderator removed you, so this link no longer lets you in.',
     sessionEnded: 'Your session has ended. Please open your link again.',
     signInAgain: 'Sign in again',
+    eventEnded: 'This event has ended',
+    eventEndedBody: 'Thank you for joining! The event is over, so this link no longer lets you in.',
     youAre: (name: string) => `Signed in as ${name}`,
     status: {
         watching: 'Raise your hand to ask a question',

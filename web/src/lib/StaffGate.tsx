@@ -3,7 +3,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { linkParams, type LoginSuccess } from './api';
 import { useSignIn } from './session';
-import { AccessKeyForm, type LoginFormStrings } from './ui';
+import { AccessKeyForm, EventEndedCard, type LoginFormStrings } from './ui';
 import type { CommandBody } from './protocol';
 import type { LiveSession } from './useLive';
 
@@ -12,6 +12,7 @@ export interface StaffGateStrings {
     badLink: string;
     login: LoginFormStrings;
     retryIn: (s: number) => string;
+    eventEnded: { title: string; body: string };
 }
 
 export function StaffGate(props: {
@@ -27,6 +28,15 @@ export function StaffGate(props: {
 
     if (eventId === '' || participantId === '') {
         return <main className="app"><p className="card">{s.badLink}</p></main>;
+    }
+    if (auth.error?.code === 'event_ended') {
+        // The sign-in was refused with 410: the event is over, a key would not help.
+        return (
+            <main className="app">
+                <header className="top"><h1>{s.title}</h1></header>
+                <EventEndedCard title={s.eventEnded.title} body={s.eventEnded.body} />
+            </main>
+        );
     }
     if (!auth.session || !session) {
         const err = auth.error

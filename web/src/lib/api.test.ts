@@ -31,6 +31,11 @@ describe('login', () => {
         await expect(limited).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 7 });
     });
 
+    it('reports an ended event (410) with its code, so apps can say so', async () => {
+        const ended = login('e', 'p', undefined, reply(410, { error: { code: 'event_ended', message: 'This event has ended.' } }));
+        await expect(ended).rejects.toMatchObject({ code: 'event_ended', status: 410 });
+    });
+
     it('reports a network failure', async () => {
         const down: FetchLike = async () => {
             throw new TypeError('fetch failed');

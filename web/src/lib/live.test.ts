@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, LiveClient, type WebSocketLike } from './live';
+import { CLOSE_EVENT_ENDED, CommandError, isEventEnded, LiveClient, type WebSocketLike } from './live';
 import type { StreamEvent } from './protocol';
 
 // A fake WebSocket: records what the client sends and lets the test play the server.
@@ -202,6 +202,42 @@ describe('LiveClient', () => {
         expect(FakeSocket.all).toHaveLength(1);
         expect(client.state).toBe('closed');
         expect(client.closedInfo).toMatchObject({ errorCode: 'signed_out' });
+    });
+
+    it('stops for good when the event ends (revoked event_ended, close 4410)', () => {
+        const { client, events } = makeClient();
+        connect(socket(0), 3);
+        socket(0).receive({ seq: 4, type: 'revoked', reason: 'event_ended' });
+        socket(0).drop(4410);
+        vi.advanceTimersByTime(60_000);
+        expect(FakeSocket.all).toHaveLength(1);
+        expect(client.state).toBe('closed');
+        expect(client.closedInfo).toMatchObject({ code: CLOSE_EVENT_ENDED, errorCode: 'event_ended' });
+        expect(isEventEnded(client.closedInfo)).toBe(true);
+        expect(events.at(-1)).toMatchObject({ type: 'revoked', reason: 'event_ended' });
+    });
+
+    it('stops for good when a hello is refused because the event has ended', () => {
+        const { client } = makeClient();
+        socket(0).open();
+        socket(0).receive({ type: 'error', id: null, code: 'event_ended', message: 'This event has ended.' });
+        socket(0).drop(4410);
+        vi.advanceTimersByTime(60_000);
+        expect(FakeSocket.all).toHaveLength(1);
+        expect(client.closedInfo).toEqual({ code: 4410, errorCode: 'event_ended', message: 'This event has ended.' });
+        expect(isEventEnded(client.closedInfo)).toBe(true);
+    });
+
+    it('treats a bare 4410 close as the end too, and nothing else as one', () => {
+        const { client } = makeClient();
+        connect(socket(0), 3);
+        socket(0).drop(4410);
+        vi.advanceTimersByTime(60_000);
+        expect(FakeSocket.all).toHaveLength(1);
+        expect(isEventEnded(client.closedInfo)).toBe(true);
+        expect(isEventEnded(null)).toBe(false);
+        expect(isEventEnded({ code: 4403, errorCode: 'kicked', message: null })).toBe(false);
+        expect(isEventEnded({ code: 4401, errorCode: 'token_revoked', message: null })).toBe(false);
     });
 
     it('stops on 4401 after a refused hello', () => {

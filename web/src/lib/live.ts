@@ -39,7 +39,8 @@ export class CommandError extends Error {
     }
 }
 
-// Why the client stopped for good: close 4401 (sign in again) or 4403 (removed), or stop().
+// Why the client stopped for good: close 4401 (sign in again), 4403 (removed) or 4410 (the
+// event has ended), or stop().
 export interface ClosedInfo {
     code: number;
     errorCode: string | null; // the error code sent just before the close, if any
@@ -48,6 +49,13 @@ export interface ClosedInfo {
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_KICKED = 4403;
+export const CLOSE_EVENT_ENDED = 4410;
+
+// The event is over for everyone (docs/protocol.md "Ending an event"): the server sent
+// `revoked` event_ended or refused the hello with event_ended, and closed with 4410.
+export function isEventEnded(closed: ClosedInfo | null): boolean {
+    return closed !== null && (closed.code === CLOSE_EVENT_ENDED || closed.errorCode === 'event_ended');
+}
 const CLOSE_CLIENT_RESYNC = 4000; // our own close, to resume after a gap or a dead connection
 
 export interface LiveClientOptions {
@@ -250,9 +258,11 @@ export class LiveClient {
         const revoked = this.lastError?.code === 'kicked';
         // Signed out (here or in another tab): the session is over; don't reconnect.
         const signedOut = this.lastError?.code === 'signed_out';
-        if (code === CLOSE_UNAUTHORIZED || code === CLOSE_KICKED || revoked || signedOut) {
+        // The event ended: nobody gets back in, so reconnecting is pointless.
+        const ended = code === CLOSE_EVENT_ENDED || this.lastError?.code === 'event_ended';
+        if (code === CLOSE_UNAUTHORIZED || code === CLOSE_KICKED || revoked || signedOut || ended) {
             this.finish({
-                code: revoked ? CLOSE_KICKED : signedOut ? CLOSE_UNAUTHORIZED : code,
+                code: ended ? CLOSE_EVENT_ENDED : revoked ? CLOSE_KICKED : signedOut ? CLOSE_UNAUTHORIZED : code,
                 errorCode: this.lastError?.code ?? null,
                 message: this.lastError?.message ?? null,
             });

@@ -62,6 +62,11 @@ describe('reduceStage', () => {
         expect(v.revoked).toBe('kicked');
     });
 
+    it('records that the event ended (the golden revoked_event_ended fixture)', () => {
+        const v = reduceStage(EMPTY_STAGE, fixtureEvent('revoked_event_ended.json', 31));
+        expect(v.revoked).toBe('event_ended');
+    });
+
     it('formats ages', () => {
         expect(formatAge(5_000)).toBe('5 s');
         expect(formatAge(125_000)).toBe('2 min');

@@ -8,6 +8,16 @@ export function ConnectionBanner(props: { state: ConnectionState; connecting: st
     return null;
 }
 
+// Final, for every app: the event was ended by its producer. No way back in, so no button.
+export function EventEndedCard(props: { title: string; body: string }) {
+    return (
+        <div className="card" role="alert">
+            <p className="status">{props.title}</p>
+            <p className="muted">{props.body}</p>
+        </div>
+    );
+}
+
 export interface ActionLine {
     at: number;
     ok: boolean;

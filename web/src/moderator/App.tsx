@@ -10,7 +10,8 @@ import { useMedia, type MediaHandle } from '../lib/media/useMedia';
 import type { AttendeeView, CommandBody } from '../lib/protocol';
 import { EMPTY_STAGE, formatAge, mediaFlags, reduceStage, type StageView } from '../lib/stage';
 import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
-import { ConnectionBanner, Toast, useActionLog } from '../lib/ui';
+import { isEventEnded } from '../lib/live';
+import { ConnectionBanner, EventEndedCard, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -35,6 +36,9 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
     const { view } = live;
     const media = useMedia(live, view.media);
 
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return <EventEndedCard title={S.eventEnded.title} body={S.eventEnded.body} />;
+    }
     if (live.state === 'closed' && live.closed) {
         return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }

@@ -7,7 +7,8 @@ import { FeedGrid, MediaControls, MediaTrouble, SelfView } from '../lib/media/Me
 import { useMedia, type MediaHandle } from '../lib/media/useMedia';
 import { EMPTY_STAGE, mediaFlags, reduceStage } from '../lib/stage';
 import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
-import { ConnectionBanner } from '../lib/ui';
+import { isEventEnded } from '../lib/live';
+import { ConnectionBanner, EventEndedCard } from '../lib/ui';
 import { useLive, type LiveSession } from '../lib/useLive';
 import { S } from './strings';
 
@@ -23,6 +24,9 @@ function OnStage(props: { login: LoginSuccess; session: LiveSession; signOut: ()
     const live = useLive(props.session, reduceStage, EMPTY_STAGE);
     const { view } = live;
     const media = useMedia(live, view.media);
+    if (view.revoked === 'event_ended' || isEventEnded(live.closed)) {
+        return <EventEndedCard title={S.eventEnded.title} body={S.eventEnded.body} />;
+    }
     if (live.state === 'closed' && live.closed) {
         return <SessionEnded message={live.closed.message || S.sessionEnded} signInAgain={S.signInAgain} signOut={props.signOut} />;
     }

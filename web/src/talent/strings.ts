@@ -9,6 +9,10 @@ export const S = {
     reconnecting: 'Reconnecting…',
     sessionEnded: 'Your session has ended. Please sign in again.',
     signInAgain: 'Sign in again',
+    eventEnded: {
+        title: 'This event has ended',
+        body: 'The producer ended the event. Everyone was disconnected and nobody can rejoin it. Thank you for being part of it!',
+    },
     youAre: (name: string) => `Signed in as ${name}`,
     onStage: 'You are on stage',
     stage: 'Stage',

@@ -115,6 +115,7 @@ export function ConsoleApp() {
                             <li key={e.id} className="row">
                                 <strong>{e.name}</strong>
                                 <span className="tag">{e.public ? S.publicTag : S.privateTag}</span>
+                                {e.ended_at !== null && <span className="tag">{S.endedTag}</span>}
                                 {e.counts && <span className="muted">{S.counts(e.counts.attendees, e.counts.moderators, e.counts.talent)}</span>}
                                 <button type="button" className="small secondary" onClick={() => setView({ kind: 'event', id: e.id })}>
                                     {S.open}

@@ -25,8 +25,10 @@ export function EventView(props: { api: AdminApi; eventId: string; onBack: () =>
                 <div className="card">
                     <h2>
                         {event.name} <span className="tag">{event.public ? S.publicTag : S.privateTag}</span>
+                        {event.ended_at !== null && <span className="tag">{S.endedTag}</span>}
                     </h2>
                     <p className="muted mono">{event.id}</p>
+                    {event.ended_at !== null && <p className="status">{endedText(event.ended_at)}</p>}
                     {event.counts && <p>{S.counts(event.counts.attendees, event.counts.moderators, event.counts.talent)}</p>}
                 </div>
             )}
@@ -37,7 +39,7 @@ export function EventView(props: { api: AdminApi; eventId: string; onBack: () =>
                     </button>
                 ))}
             </div>
-            {tab === 'overview' && event && <Overview api={api} event={event} onError={onError} />}
+            {tab === 'overview' && event && <Overview api={api} event={event} onEnded={setEvent} onError={onError} />}
             {tab === 'links' && <Links api={api} eventId={eventId} onError={onError} />}
             {tab === 'participants' && <Participants api={api} eventId={eventId} onError={onError} />}
             {tab === 'audit' && <Audit api={api} eventId={eventId} onError={onError} />}
@@ -45,7 +47,51 @@ export function EventView(props: { api: AdminApi; eventId: string; onBack: () =>
     );
 }
 
-function Overview(props: { api: AdminApi; event: EventInfo; onError: (e: unknown) => void }) {
+// "Ended at …" in the browser's local time.
+export function endedText(endedAt: number): string {
+    return S.endedAt(new Date(endedAt).toLocaleString());
+}
+
+// The producer's "End event": a confirmation first (it is final), then the server's answer
+// replaces the event shown, with its ended_at.
+function EndEvent(props: { api: AdminApi; event: EventInfo; onEnded: (e: EventInfo) => void; onError: (e: unknown) => void }) {
+    const [asking, setAsking] = useState(false);
+    const [busy, setBusy] = useState(false);
+    if (props.event.ended_at !== null) return null;
+    if (!asking) {
+        return (
+            <button type="button" className="danger" onClick={() => setAsking(true)}>
+                {S.endEvent}
+            </button>
+        );
+    }
+    const end = () => {
+        setBusy(true);
+        props.api
+            .endEvent(props.event.id)
+            .then(props.onEnded, props.onError)
+            .finally(() => {
+                setBusy(false);
+                setAsking(false);
+            });
+    };
+    return (
+        <div className="card" role="alertdialog" aria-labelledby="end-title" aria-describedby="end-body">
+            <h3 id="end-title">{S.endTitle}</h3>
+            <p id="end-body">{S.endConfirm}</p>
+            <div className="row">
+                <button type="button" className="danger" disabled={busy} onClick={end}>
+                    {busy ? S.ending : S.endNow}
+                </button>
+                <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>
+                    {S.cancel}
+                </button>
+            </div>
+        </div>
+    );
+}
+
+function Overview(props: { api: AdminApi; event: EventInfo; onEnded: (e: EventInfo) => void; onError: (e: unknown) => void }) {
     const { event } = props;
     const [rotated, setRotated] = useState<EventWithPeople | null>(null);
     const rotate = () => {
@@ -73,6 +119,7 @@ function Overview(props: { api: AdminApi; event: EventInfo; onError: (e: unknown
                 {S.rotate}
             </button>
             {rotated && <PeopleWithLinks result={rotated} note={S.rotated} />}
+            <EndEvent api={props.api} event={event} onEnded={props.onEnded} onError={props.onError} />
         </div>
     );
 }

@@ -9,6 +9,7 @@ export interface EventInfo {
     public: boolean;
     base_url: string;
     created_at: number;
+    ended_at: number | null; // set once the event was ended; final
     viewer_url: string | null;
     hls_url: string;
     counts?: { attendees: number; moderators: number; talent: number };
@@ -155,6 +156,13 @@ export class AdminApi {
 
     async linksCsv(id: string): Promise<string> {
         return (await this.call('GET', `/events/${encodeURIComponent(id)}/links?format=csv`)).text();
+    }
+
+    // Ends the event for good (everyone is disconnected, nobody can rejoin, its rooms go); the
+    // answer is the event as getEvent shows it, with ended_at. Ending an ended event keeps the
+    // first time.
+    endEvent(id: string): Promise<EventInfo> {
+        return this.json<EventInfo>('POST', `/events/${encodeURIComponent(id)}/end`);
     }
 
     rotateKeys(id: string): Promise<EventWithPeople> {

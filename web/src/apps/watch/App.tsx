@@ -25,6 +25,7 @@ export function WatchApp() {
             {result === null && <p className="muted" role="status">{S.loading}</p>}
             {result?.kind === 'bad_link' && <p className="card">{S.badLink}</p>}
             {result?.kind === 'not_watchable' && <p className="card">{S.notWatchable}</p>}
+            {result?.kind === 'ended' && <p className="card" role="alert">{S.ended}</p>}
             {result?.kind === 'failed' && (
                 <div className="card">
                     <p className="error" role="alert">{S.failed}</p>

@@ -4,6 +4,7 @@ export const S = {
     loading: 'Opening the event…',
     badLink: 'This link is incomplete. Please open the viewer link you were given.',
     notWatchable: 'This event cannot be watched from this link. It may be private, or the link may be mistyped.',
+    ended: 'This event has ended. Thank you for watching!',
     failed: 'We could not reach the event right now. Please try again in a moment.',
     retry: 'Try again',
     watching: 'You are watching',

@@ -23,6 +23,11 @@ describe('viewer token', () => {
         expect((await requestViewerToken('', answer(200, {}))).kind).toBe('bad_link');
     });
 
+    it('says so when the event has ended (410)', async () => {
+        const r = await requestViewerToken('open-day-abcdef', answer(410, { error: { code: 'event_ended', message: 'This event has ended.' } }));
+        expect(r).toEqual({ kind: 'ended' });
+    });
+
     it('reports an unreachable server', async () => {
         const down: FetchLike = async () => {
             throw new TypeError('offline');

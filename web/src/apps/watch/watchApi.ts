@@ -14,6 +14,7 @@ export type WatchResult =
     | { kind: 'ok'; ticket: WatchTicket }
     | { kind: 'bad_link' }
     | { kind: 'not_watchable' }
+    | { kind: 'ended' } // 410 event_ended: the producer ended the event
     | { kind: 'failed'; message: string };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -46,6 +47,7 @@ export async function requestViewerToken(
         body = null;
     }
     if (res.status === 404 || res.status === 400) return { kind: 'not_watchable' };
+    if (res.status === 410) return { kind: 'ended' };
     if (!res.ok || !isRecord(body) || typeof body['token'] !== 'string' || !isRecord(body['event'])) {
         return { kind: 'failed', message: `http_${res.status}` };
     }
