@@ -20,6 +20,7 @@ import {
     createEvent,
     feedStat,
     inboundStats,
+    janusPids,
     launchBrowser,
     loadConfig,
     outboundStats,
@@ -44,7 +45,7 @@ const MEDIA_MS = 40_000; // liveness only: a loaded 2-core machine can be slow t
 // between a promote and the first frame: commands sent, acks and plans received, connection
 // states; and hooks requestVideoFrameCallback on every feed tile's <video> to note the first
 // frame presented for each new stream. Everything goes to window.__bench.log.
-const PROBE = `(() => {
+export const PROBE = `(() => {
     const now = () => performance.timeOrigin + performance.now();
     const log = [];
     window.__bench = { log };
@@ -259,6 +260,12 @@ async function setup(rosters: { attendees: string[]; moderators: string[]; talen
     links = createEvent(cfg, tmp.path, rosters);
     server = await Server.start(cfg, join(tmp.path, 'data'), 0, { media: ns });
     browser = await launchBrowser(cfg);
+    // Liveness: the Janus onstage spawns shows up in the namespace.
+    const deadline = Date.now() + SEEN_MS;
+    while (janusPids(ns).length === 0) {
+        if (Date.now() > deadline) throw new Error(`no Janus (janus -F …) in namespace ${ns.name} after ${SEEN_MS / 1000} s: this onstage does not spawn Janus with ONSTAGE_MEDIA_JANUS=spawn (see server-stderr.log)`);
+        await new Promise((r) => setTimeout(r, 250));
+    }
 }
 
 async function teardown(): Promise<void> {
@@ -299,9 +306,9 @@ interface ProcSample {
     ticks: number; // utime + stime of the whole process (all its threads)
 }
 
-function sampleNetns(): Map<number, ProcSample> {
-    const r = spawnSync('ip', ['netns', 'pids', ns.name], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ip netns pids ${ns.name} failed: ${r.stderr}`);
+export function sampleNetns(where: Netns): Map<number, ProcSample> {
+    const r = spawnSync('ip', ['netns', 'pids', where.name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip netns pids ${where.name} failed: ${r.stderr}`);
     const out = new Map<number, ProcSample>();
     for (const pid of r.stdout.split(/\s+/).filter(Boolean).map(Number)) {
         try {
@@ -320,7 +327,7 @@ function sampleNetns(): Map<number, ProcSample> {
 }
 
 // Per comm: % of one core over the interval, for processes alive at both ends (and how many).
-function cpuByComm(a: Map<number, ProcSample>, b: Map<number, ProcSample>, seconds: number): Record<string, { pct: number; procs: number }> {
+export function cpuByComm(a: Map<number, ProcSample>, b: Map<number, ProcSample>, seconds: number): Record<string, { pct: number; procs: number }> {
     const by: Record<string, { pct: number; procs: number }> = {};
     for (const [pid, end] of b) {
         const start = a.get(pid);
@@ -463,10 +470,10 @@ describe.runIf(mode === 'cpu')('CPU: 4 publishers, 6 watchers', () => {
         const encodedBefore = new Map<Actor, number>();
         for (const s of stage) encodedBefore.set(s.a, await stageOut(s.a));
         const t0 = Date.now();
-        const p0 = sampleNetns();
+        const p0 = sampleNetns(ns);
         const load0 = loadAvg();
         await new Promise((r) => setTimeout(r, steady * 1000));
-        const p1 = sampleNetns();
+        const p1 = sampleNetns(ns);
         const seconds = (Date.now() - t0) / 1000;
         const after_ = new Map<Actor, InboundStat[]>();
         for (const s of subscribers) after_.set(s.a, await inboundStats(s.a.page));
