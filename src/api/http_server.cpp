@@ -258,7 +258,8 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     StoreWorker store_worker(std::move(store));
     asio::thread_pool crypto(1);
     const ServerLimits& limits = options.limits;
-    EventRegistry events(ioc, store_worker, metrics, limits.invite_timeout_ms);
+    EventRegistry events(ioc, store_worker, metrics, limits.invite_timeout_ms,
+                         MediaSettings{options.sfu, options.ice_servers_json});
     LoginThrottle logins;
     const StaticFiles web(options.web_root);
     if (web.empty()) {
@@ -275,15 +276,16 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     const auto bound = acceptor.local_endpoint();
     spdlog::info("listening on {}://{}:{}", tls ? "https" : "http", bound.address().to_string(),
                  bound.port());
-    if (options.on_listening) {
-        options.on_listening(bound.address().to_string(), bound.port());
-    }
-
+    // Catch SIGTERM before announcing the port: whoever reads the announcement may stop us at
+    // once (the default action would kill the process, and with it the Janus child).
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int sig) {
         spdlog::info("signal {} received: draining", sig);
         asio::co_spawn(ioc, drain(ctx, acceptor), asio::detached);
     });
+    if (options.on_listening) {
+        options.on_listening(bound.address().to_string(), bound.port());
+    }
     asio::co_spawn(ioc, accept_loop(ctx, acceptor, tls.get()), asio::detached);
 
     std::vector<std::thread> pool;

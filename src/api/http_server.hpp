@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api/server_limits.hpp"
+#include "media/sfu.hpp"
 #include "store/store.hpp"
 
 namespace onstage::api {
@@ -31,6 +32,8 @@ struct ServeOptions {
     std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
     TlsFiles tls;
     ServerLimits limits;
+    media::Sfu* sfu = nullptr;            // Janus (app/media_runtime); nullptr: media is off
+    std::string ice_servers_json = "[]";  // RTCIceServer objects for the `media` plan
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };

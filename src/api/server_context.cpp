@@ -13,13 +13,16 @@ EventRegistry::EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics&
         return;
     }
     // One SFU serves every event: a reset concerns them all, a handle only its owner (each
-    // runtime checks whether the handle is one of its own).
-    media_.sfu->set_listener([this](const media::SfuEvent& e) {
+    // runtime checks whether the handle is one of its own). The listener holds only the shared
+    // list of weak runtimes, so an SFU event racing with shutdown touches nothing destroyed.
+    media_.sfu->set_listener([list = media_listeners_](const media::SfuEvent& e) {
         std::vector<std::shared_ptr<EventRuntime>> runtimes;
         {
-            const std::lock_guard lock(mutex_);
-            for (const auto& [id, runtime] : events_) {
-                runtimes.push_back(runtime);
+            const std::lock_guard lock(list->mutex);
+            for (const auto& weak : list->runtimes) {
+                if (auto runtime = weak.lock()) {
+                    runtimes.push_back(std::move(runtime));
+                }
             }
         }
         for (const auto& runtime : runtimes) {
@@ -30,6 +33,12 @@ EventRegistry::EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics&
             }
         }
     });
+}
+
+EventRegistry::~EventRegistry() {
+    if (media_.sfu != nullptr) {
+        media_.sfu->set_listener({});
+    }
 }
 
 asio::awaitable<std::shared_ptr<EventRuntime>> EventRegistry::get(std::string event_id) {
@@ -49,6 +58,8 @@ asio::awaitable<std::shared_ptr<EventRuntime>> EventRegistry::get(std::string ev
     const auto [it, inserted] = events_.emplace(event_id, std::move(loaded));
     if (inserted) {
         ++metrics_.events_loaded;
+        const std::lock_guard listeners(media_listeners_->mutex);
+        media_listeners_->runtimes.push_back(it->second);
     }
     co_return it->second;
 }

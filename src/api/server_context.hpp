@@ -20,6 +20,7 @@
 #include "api/store_worker.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_token.hpp"
+#include "media/sfu.hpp"
 
 namespace onstage::api {
 
@@ -28,6 +29,9 @@ class EventRegistry {
 public:
     EventRegistry(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
                   domain::TimeMs invite_timeout_ms, MediaSettings media = {});
+    ~EventRegistry();
+    EventRegistry(const EventRegistry&) = delete;
+    EventRegistry& operator=(const EventRegistry&) = delete;
     // nullptr if the event does not exist.
     asio::awaitable<std::shared_ptr<EventRuntime>> get(std::string event_id);
 
@@ -37,6 +41,11 @@ private:
     Metrics& metrics_;
     domain::TimeMs invite_timeout_ms_;
     MediaSettings media_;
+    struct MediaListeners {
+        std::mutex mutex;
+        std::vector<std::weak_ptr<EventRuntime>> runtimes;
+    };
+    std::shared_ptr<MediaListeners> media_listeners_ = std::make_shared<MediaListeners>();
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<EventRuntime>> events_;
 };

@@ -12,6 +12,7 @@
 #include "app/data_dir.hpp"
 #include "app/demo_command.hpp"
 #include "app/event_commands.hpp"
+#include "app/media_runtime.hpp"
 
 namespace onstage::app {
 namespace {
@@ -110,9 +111,9 @@ int dispatch(CLI::App& app, Flags& f) {
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
         on_listening(config->serve, "onstage listening on {}://{}:{}");
-        return api::serve(config->serve, std::move(store));
+        return serve_with_media(data_dir, config->media, config->serve, std::move(store));
     }
-    DemoOptions demo{data_dir, f.samples_dir, config->serve};
+    DemoOptions demo{data_dir, f.samples_dir, config->serve, config->media};
     on_listening(demo.serve, "onstage demo is running at {}://{}:{}/ (Ctrl-C stops it)");
     return run_demo(demo);
 }

@@ -28,7 +28,7 @@ struct ConfigFailure {
     throw ConfigFailure{ConfigError{std::move(code), std::move(message)}};
 }
 
-enum class Kind { text, path, integer, choice, address };
+enum class Kind { text, path, integer, choice, address, janus, port_range };
 
 struct Setting {
     std::string_view section;  // empty: a top-level key
@@ -120,6 +120,24 @@ constexpr std::array kSettings{
     Setting{"log", "format", "ONSTAGE_LOG_FORMAT", "--log-format", Kind::choice, 0, 0, "text|json",
             "Log lines as text or one JSON object each",
             [](Config& c, const Value& v) { c.log_format = text(v); }},
+    Setting{"media", "janus", "ONSTAGE_MEDIA_JANUS", "--media-janus", Kind::janus, 0, 0, "",
+            "Janus for audio/video: spawn (run our own), off, or ws://host:port/ (external)",
+            [](Config& c, const Value& v) { c.media.janus = text(v); }},
+    Setting{"media", "janus_binary", "ONSTAGE_MEDIA_JANUS_BINARY", "", Kind::text, 0, 0, "",
+            "The janus executable to spawn (looked up in PATH)",
+            [](Config& c, const Value& v) { c.media.janus_binary = text(v); }},
+    Setting{"media", "janus_admin_key", "ONSTAGE_MEDIA_JANUS_ADMIN_KEY", "", Kind::text, 0, 0, "",
+            "An external Janus' VideoRoom admin_key",
+            [](Config& c, const Value& v) { c.media.janus_admin_key = text(v); }},
+    Setting{"media", "ice_interface", "ONSTAGE_MEDIA_ICE_INTERFACE", "", Kind::text, 0, 0, "",
+            "The only network interface Janus gathers ICE candidates on",
+            [](Config& c, const Value& v) { c.media.ice_interface = text(v); }},
+    Setting{"media", "nat_1_1_mapping", "ONSTAGE_MEDIA_NAT_1_1_MAPPING", "", Kind::text, 0, 0, "",
+            "Public IP address(es) of a 1:1 NAT in front of Janus",
+            [](Config& c, const Value& v) { c.media.nat_1_1_mapping = text(v); }},
+    Setting{"media", "rtp_port_range", "ONSTAGE_MEDIA_RTP_PORT_RANGE", "", Kind::port_range, 0, 0,
+            "", "UDP ports Janus uses for media (min-max)",
+            [](Config& c, const Value& v) { c.media.rtp_port_range = text(v); }},
 };
 
 const Setting* find_setting(std::string_view section, std::string_view key) {
@@ -147,6 +165,23 @@ bool is_section(std::string_view name) {
         }
     }
     return false;
+}
+
+void check_port_range(const std::string& t, const std::string& where) {
+    const auto dash = t.find('-');
+    int low = 0;
+    int high = 0;
+    const auto* end = t.data() + t.size();
+    const bool parsed = dash != std::string::npos &&
+                        std::from_chars(t.data(), t.data() + dash, low).ptr == t.data() + dash &&
+                        std::from_chars(t.data() + dash + 1, end, high).ptr == end;
+    constexpr int kLowest = 1024;
+    constexpr int kHighest = 65535;
+    if (!parsed || low < kLowest || high > kHighest || low >= high) {
+        fail_with("config_bad_value",
+                  fmt::format("{}: must be min-max with {} <= min < max <= {}, not '{}'", where,
+                              kLowest, kHighest, t));
+    }
 }
 
 // Checks a value against its setting's range or choices; `where` names its origin for the
@@ -180,6 +215,14 @@ void check_value(const Setting& s, const Value& v, const std::string& where) {
             fail_with("config_bad_value",
                       fmt::format("{}: '{}' is not an IPv4 or IPv6 address", where, t));
         }
+    }
+    if (s.kind == Kind::janus && t != "spawn" && t != "off" && !t.starts_with("ws://")) {
+        fail_with(
+            "config_bad_value",
+            fmt::format("{}: must be spawn, off or a ws://host:port/ URL, not '{}'", where, t));
+    }
+    if (s.kind == Kind::port_range) {
+        check_port_range(t, where);
     }
     if (s.kind == Kind::path && t.empty()) {
         fail_with("config_bad_value", fmt::format("{}: must not be empty", where));
@@ -272,6 +315,75 @@ toml::table parse_toml(const fs::path& file) {
     }
 }
 
+std::string ice_text(const fs::path& file, const toml::node& node, const std::string& where) {
+    if (const auto* t = node.as_string()) {
+        return t->get();
+    }
+    fail_with("config_wrong_type",
+              fmt::format("{}: {}: must be a string", file_position(file, node.source()), where));
+}
+
+IceServer ice_server(const fs::path& file, const toml::node& node, std::size_t index) {
+    const std::string name = fmt::format("media.ice_servers[{}]", index);
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+        fail_with("config_wrong_type",
+                  fmt::format("{}: {}: must be a table", file_position(file, node.source()), name));
+    }
+    IceServer server;
+    for (const auto& [key, value] : *table) {
+        const std::string where = fmt::format("{}.{}", name, key.str());
+        if (key.str() == "username") {
+            server.username = ice_text(file, value, where);
+        } else if (key.str() == "credential") {
+            server.credential = ice_text(file, value, where);
+        } else if (key.str() == "urls") {
+            const auto* urls = value.as_array();
+            if (urls == nullptr) {
+                fail_with("config_wrong_type",
+                          fmt::format("{}: {}: must be an array of strings",
+                                      file_position(file, value.source()), where));
+            }
+            for (const auto& url : *urls) {
+                server.urls.push_back(ice_text(file, url, where));
+            }
+        } else {
+            fail_with("config_unknown_key",
+                      fmt::format("{}: {}: unknown key", file_position(file, key.source()), where));
+        }
+    }
+    const std::string at = fmt::format("{}: {}", file_position(file, node.source()), name);
+    if (server.urls.empty()) {
+        fail_with("config_bad_value", fmt::format("{}: needs urls", at));
+    }
+    for (const auto& url : server.urls) {
+        const bool turn = url.starts_with("turn:") || url.starts_with("turns:");
+        if (!turn && !url.starts_with("stun:") && !url.starts_with("stuns:")) {
+            fail_with("config_bad_value",
+                      fmt::format("{}: '{}' is not a stun:, stuns:, turn: or turns: URL", at, url));
+        }
+        if (turn && (server.username.empty() || server.credential.empty())) {
+            fail_with("config_bad_value",
+                      fmt::format("{}: a TURN server needs username and credential", at));
+        }
+    }
+    return server;
+}
+
+void apply_ice_servers(Config& config, const fs::path& file, const toml::node& node) {
+    const auto* list = node.as_array();
+    if (list == nullptr) {
+        fail_with(
+            "config_wrong_type",
+            fmt::format("{}: media.ice_servers: must be an array of tables ([[media.ice_servers]])",
+                        file_position(file, node.source())));
+    }
+    config.media.ice_servers.clear();
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        config.media.ice_servers.push_back(ice_server(file, *list->get(i), i));
+    }
+}
+
 void apply_file(Config& config, const fs::path& file) {
     const toml::table root = parse_toml(file);
     std::set<std::string> seen;
@@ -282,6 +394,10 @@ void apply_file(Config& config, const fs::path& file) {
             continue;
         }
         for (const auto& [inner_key, inner_node] : *table) {
+            if (key.str() == "media" && inner_key.str() == "ice_servers") {
+                apply_ice_servers(config, file, inner_node);
+                continue;
+            }
             apply_file_setting(config, file, key.str(), inner_key, inner_node, seen);
         }
     }

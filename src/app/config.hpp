@@ -18,6 +18,24 @@
 
 namespace onstage::app {
 
+// A STUN/TURN server handed to browsers verbatim (RTCIceServer).
+struct IceServer {
+    std::vector<std::string> urls;
+    std::string username;
+    std::string credential;
+};
+
+// [media]: where Janus comes from and what browsers need for ICE.
+struct MediaConfig {
+    std::string janus = "spawn";  // "spawn" | "off" | "ws://host:port/" (an external Janus)
+    std::string janus_binary = "janus";
+    std::string janus_admin_key;  // external Janus only: its VideoRoom admin_key
+    std::string ice_interface;    // Janus gathers ICE candidates only on this interface
+    std::string nat_1_1_mapping;  // public IP(s) Janus puts in its candidates
+    std::string rtp_port_range = "20000-40000";
+    std::vector<IceServer> ice_servers;
+};
+
 struct Config {
     std::filesystem::path data_dir = "onstage-data";
     std::filesystem::path file;  // the config file read, if any
@@ -26,6 +44,7 @@ struct Config {
     std::filesystem::path admin_token_file;  // read into serve.admin_token by load_config
     std::string log_level = "info";          // trace, debug, info, warn, error
     std::string log_format = "text";         // text, json
+    MediaConfig media;
 };
 
 // One line for the user: message already names the file:line:column or variable and the key.

@@ -7,6 +7,7 @@
 
 #include "app/data_dir.hpp"
 #include "app/event_commands.hpp"
+#include "app/media_runtime.hpp"
 #include "auth/random.hpp"
 #include "importer/links.hpp"
 
@@ -94,7 +95,7 @@ int run_demo(const DemoOptions& options) {
     }
     fmt::print("  {:<9} {:<18} {}/console   admin token: {}\n\n", "console", "(producer)",
                event->base_url, serve.admin_token);
-    return api::serve(serve, std::move(store));
+    return serve_with_media(options.data_dir, options.media, serve, std::move(store));
 }
 
 }  // namespace onstage::app

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/http_server.hpp"
+#include "app/config.hpp"
 
 namespace onstage::app {
 
@@ -13,6 +14,7 @@ struct DemoOptions {
     std::filesystem::path data_dir;
     std::filesystem::path samples_dir;
     api::ServeOptions serve;
+    MediaConfig media;  // the demo spawns Janus unless media.janus says otherwise
 };
 
 int run_demo(const DemoOptions& options);

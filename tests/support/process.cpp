@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -42,6 +43,24 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
             (i == 0 ? out : err).append(buf.data(), static_cast<std::size_t>(n));
         }
     }
+}
+
+// The environment children get: ours, plus media off unless the test environment says
+// otherwise. Tests that want Janus pass --media-janus (flags beat the environment); the rest
+// stay fast and independent of Janus.
+std::vector<char*> child_environment() {
+    static std::string media_off = "ONSTAGE_MEDIA_JANUS=off";
+    std::vector<char*> env;
+    bool has_media = false;
+    for (char** e = environ; *e != nullptr; ++e) {
+        has_media = has_media || std::string_view(*e).starts_with("ONSTAGE_MEDIA_JANUS=");
+        env.push_back(*e);
+    }
+    if (!has_media) {
+        env.push_back(media_off.data());
+    }
+    env.push_back(nullptr);
+    return env;
 }
 
 }  // namespace
@@ -94,7 +113,9 @@ int spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
     }
     args.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
+    auto env = child_environment();
+    const int rc =
+        posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         throw std::runtime_error("cannot start " + argv[0]);
