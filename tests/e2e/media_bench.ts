@@ -64,7 +64,7 @@ export const PROBE = `(() => {
                     // A feed announced before its publisher is up in Janus is refused
                     // (feed_not_visible) and the app does not ask again while the plan keeps it:
                     // the bench asks again after 100 ms (logged, and counted in the figures).
-                    if (cmd && r.type === 'error' && cmd.type === 'subscribe' && r.code === 'feed_not_visible' && window.__benchRetry !== false) {
+                    if (cmd && r.type === 'error' && cmd.type === 'subscribe' && r.code === 'feed_not_visible') {
                         setTimeout(() => { log.push({ t: now(), ev: 'retry', feed: cmd.feed }); window.__onstageMedia && window.__onstageMedia.retry(); }, 100);
                     }
                 } else if (r.type === 'media') {
