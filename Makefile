@@ -43,11 +43,13 @@ lint: deps
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
-bench: deps
+# bench/run-media creates a network namespace: it needs root (as the media e2e tests do).
+bench: deps web
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 	bench/run-event-create
 	bench/run-load
+	bench/run-media
 
 asan: deps
 	cmake --preset asan >/dev/null

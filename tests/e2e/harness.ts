@@ -185,7 +185,7 @@ export class Server {
     // Port 0 lets the kernel pick; a restart passes the old port so open pages can reconnect.
     static async start(cfg: Config, dataDir: string, port = 0, options: ServerOptions = {}): Promise<Server> {
         // No Janus unless the test asks for media: the workflow test stays fast and Janus-free.
-        const env = { ...process.env, ONSTAGE_MEDIA_JANUS: process.env['ONSTAGE_MEDIA_JANUS'] ?? 'off' };
+        const env: NodeJS.ProcessEnv = { ...process.env, ONSTAGE_MEDIA_JANUS: process.env['ONSTAGE_MEDIA_JANUS'] ?? 'off' };
         if (options.media) {
             env['ONSTAGE_MEDIA_JANUS'] = 'spawn';
             env['ONSTAGE_MEDIA_ICE_INTERFACE'] = options.media.iface;
