@@ -189,7 +189,7 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::publish(TabKey tab, std::stri
             publications_.erase(it);
         }
         const HandleId handle = published->handle;
-        co_await sfu_->hangup(handle);
+        static_cast<void>(co_await sfu_->hangup(handle));
         co_return fail(epoch != epoch_ ? unavailable() : not_allowed(kind, source));
     }
     Publication& pub = it->second;
@@ -202,10 +202,10 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::publish(TabKey tab, std::stri
     const bool completed = pub.early_completed;
     pub.early_candidates.clear();
     for (auto& candidate : early) {
-        co_await sfu_->trickle(handle, std::move(candidate));
+        static_cast<void>(co_await sfu_->trickle(handle, std::move(candidate)));
     }
     if (completed) {
-        co_await sfu_->trickle(handle, std::nullopt);
+        static_cast<void>(co_await sfu_->trickle(handle, std::nullopt));
     }
     if (const auto again = publications_.find(feed); again != publications_.end()) {
         const Publication copy = again->second;
@@ -232,7 +232,7 @@ asio::awaitable<void> EventMedia::apply_flags(const Publication& pub) {
     for (const StreamInfo& s : streams) {
         const bool mute = s.type == "audio" ? f.audio_muted : s.type == "video" && f.video_muted;
         if (mute) {
-            co_await sfu_->moderate(room, feed, s.mid, true);
+            static_cast<void>(co_await sfu_->moderate(room, feed, s.mid, true));
         }
     }
 }
@@ -272,7 +272,7 @@ asio::awaitable<MediaResult<MediaAck>> EventMedia::subscribe(TabKey tab, std::st
     }
     if (epoch != epoch_ || !visible()) {
         const HandleId handle = subscribed->handle;
-        co_await sfu_->hangup(handle);
+        static_cast<void>(co_await sfu_->hangup(handle));
         co_return fail(epoch != epoch_ ? unavailable() : not_visible());
     }
     const std::string sub = "s" + std::to_string(next_sub_++);
@@ -371,9 +371,9 @@ asio::awaitable<void> EventMedia::end_publication(FeedId feed, bool kick) {
         co_return;
     }
     if (kick) {
-        co_await sfu_->kick(room_id(pub.room), feed);
+        static_cast<void>(co_await sfu_->kick(room_id(pub.room), feed));
     }
-    co_await sfu_->hangup(pub.handle);
+    static_cast<void>(co_await sfu_->hangup(pub.handle));
 }
 
 asio::awaitable<void> EventMedia::end_subscription(const std::string& sub) {
@@ -384,7 +384,7 @@ asio::awaitable<void> EventMedia::end_subscription(const std::string& sub) {
     const HandleId handle = it->second.handle;
     subscriptions_.erase(it);
     if (sfu_ != nullptr && handle != 0) {
-        co_await sfu_->hangup(handle);
+        static_cast<void>(co_await sfu_->hangup(handle));
     }
 }
 

@@ -342,9 +342,9 @@ std::vector<std::string> calls_starting(const std::vector<std::string>& calls,
 TEST_F(EventMediaTest, ClosingHangsUpEverythingAndDestroysEveryRoomItCreated) {
     interview("a", "m1");
     roles["b"] = attendee(StageState::live);
-    auto pa = run(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "oa"));
-    auto pm = run(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "om"));
-    auto pb = run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "ob"));
+    auto pa = pub(media.publish(&tab_a, "a", RoomKind::interview, Source::camera, "oa"));
+    auto pm = pub(media.publish(&tab_m1, "m1", RoomKind::interview, Source::camera, "om"));
+    auto pb = pub(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "ob"));
     ASSERT_TRUE(pa.ok() && pm.ok() && pb.ok());
     auto sub_m1 = run(media.subscribe(&tab_m1, "m1", pa->feed));
     auto sub_t = run(media.subscribe(&tab_t, "t", pb->feed));
@@ -375,7 +375,7 @@ TEST_F(EventMediaTest, ClosingHangsUpEverythingAndDestroysEveryRoomItCreated) {
 
     // Nothing reaches the SFU after the close: not new requests, not a second close.
     sfu.calls.clear();
-    EXPECT_EQ(run(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "o")).error().code,
+    EXPECT_EQ(pub(media.publish(&tab_a2, "b", RoomKind::stage, Source::camera, "o")).error().code,
               "media_unavailable");
     EXPECT_EQ(run(media.subscribe(&tab_t, "t", pb->feed)).error().code, "feed_not_visible");
     EXPECT_EQ(run(media.answer(&tab_m1, sub_m1->sub, "late")).error().code, "unknown_subscription");
