@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 function requiredEnv(name: string, what: string): string {
     const v = process.env[name];
@@ -464,4 +464,40 @@ export function grew(
     const n = feedStat(now, participantId, source);
     if (!n) return false;
     return n[counter] > (feedStat(before, participantId, source)?.[counter] ?? 0);
+}
+
+// --- what a person sees: liveness waits that fail naming what was expected ----------------------
+
+// How long a change may take to show up on a page (liveness only, never a speed check).
+export const SEEN_MS = 10_000;
+
+// Waits until the locator shows, or fails naming what the person should have seen.
+export async function sees(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
+    try {
+        await loc.first().waitFor({ state: 'visible', timeout });
+    } catch {
+        throw new Error(`expected to see ${what}`);
+    }
+}
+
+export async function seesNo(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
+    try {
+        await loc.first().waitFor({ state: 'hidden', timeout });
+    } catch {
+        throw new Error(`expected ${what} to be gone`);
+    }
+}
+
+// A moderator-app card by its heading ("Raised hands (1)" → section(page, 'Raised hands')).
+export function section(page: Page, title: string): Locator {
+    return page.locator('section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });
+}
+
+export function row(page: Page, title: string, name: string): Locator {
+    return section(page, title).getByRole('listitem').filter({ hasText: name });
+}
+
+// Clicks a row's button, e.g. click(page, 'Raised hands', 'Ada', 'Claim').
+export async function click(page: Page, title: string, name: string, button: string): Promise<void> {
+    await row(page, title, name).getByRole('button', { name: button, exact: true }).click();
 }

@@ -29,6 +29,10 @@ import {
     type InboundStat,
     type Link,
     type Netns,
+    sees,
+    seesNo,
+    click,
+    row,
 } from './harness';
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show
@@ -63,34 +67,6 @@ async function janusPid(not: number[] = []): Promise<number> {
         if (Date.now() > deadline) throw new Error(`no ${not.length ? 'new ' : ''}Janus (janus -F …) in namespace ${ns.name} after ${RESTART_MS / 1000} s: is [media] janus = "spawn" working? (see server-stderr.log)`);
         await new Promise((r) => setTimeout(r, 250));
     }
-}
-
-async function sees(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'visible', timeout });
-    } catch {
-        throw new Error(`expected to see ${what}`);
-    }
-}
-
-async function seesNo(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'hidden', timeout });
-    } catch {
-        throw new Error(`expected ${what} to be gone`);
-    }
-}
-
-function section(page: Page, title: string): Locator {
-    return page.locator('section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });
-}
-
-function row(page: Page, title: string, name: string): Locator {
-    return section(page, title).getByRole('listitem').filter({ hasText: name });
-}
-
-async function click(page: Page, title: string, name: string, button: string): Promise<void> {
-    await row(page, title, name).getByRole('button', { name: button, exact: true }).click();
 }
 
 function status(actor: Actor, text: string | RegExp): Locator {

@@ -34,6 +34,9 @@ import {
     type InboundStat,
     type Link,
     type Netns,
+    sees,
+    seesNo,
+    click,
 } from './harness';
 
 const SEEN_MS = 15_000; // liveness only
@@ -163,30 +166,6 @@ let browser: Browser | null = null;
 let tmp: ReturnType<typeof tempDir>;
 const everyone: Actor[] = [];
 
-async function sees(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'visible', timeout });
-    } catch {
-        throw new Error(`expected to see ${what}`);
-    }
-}
-
-async function seesNo(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'hidden', timeout });
-    } catch {
-        throw new Error(`expected ${what} to be gone`);
-    }
-}
-
-function section(page: Page, title: string): Locator {
-    return page.locator('section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });
-}
-
-async function click(page: Page, title: string, name: string, button: string): Promise<void> {
-    await section(page, title).getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: button, exact: true }).click();
-}
-
 function status(a: Actor, text: string | RegExp): Locator {
     return a.page.locator('.status').filter({ hasText: text });
 }
@@ -211,7 +190,7 @@ async function open(label: string, link: Link): Promise<Actor> {
         await a.page.getByLabel('Access key').fill(link.key);
         await a.page.getByRole('button', { name: 'Sign in' }).click();
     }
-    await sees(a.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`);
+    await sees(a.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`, SEEN_MS);
     return a;
 }
 
@@ -219,7 +198,7 @@ async function passDeviceCheck(a: Actor): Promise<void> {
     const go = a.page.getByTestId('device-continue');
     await sees(go, `the device check on ${a.label}'s page`, MEDIA_MS);
     await go.click();
-    await seesNo(go, `the device check on ${a.label}'s page`);
+    await seesNo(go, `the device check on ${a.label}'s page`, SEEN_MS);
 }
 
 // Liveness: `a` decodes `who`'s camera feed (frames growing between two polls).
@@ -246,17 +225,17 @@ async function toHolding(mod: Actor, guest: Actor, name: string, modChecked: boo
     await click(mod.page, 'Raised hands', name, 'Claim');
     await click(mod.page, 'My queue', name, 'Invite');
     await guest.page.getByRole('dialog', { name: 'You are invited' }).getByRole('button', { name: 'Accept' }).click();
-    await sees(status(guest, 'You are talking with a moderator'), `${name} in the interview`);
+    await sees(status(guest, 'You are talking with a moderator'), `${name} in the interview`, SEEN_MS);
     await passDeviceCheck(guest);
     if (!modChecked) await passDeviceCheck(mod);
     await click(mod.page, 'Interview', name, 'Approve');
-    await sees(status(guest, 'You are in the holding room'), `${name} in the holding room`);
+    await sees(status(guest, 'You are in the holding room'), `${name} in the holding room`, SEEN_MS);
     await waitForOutbound(guest.page, (s) => s.some((p) => p.room === 'holding' && p.videoFramesEncoded > 0), `${name} publishing the holding preview`, MEDIA_MS);
 }
 
 async function goOnAir(mod: Actor): Promise<void> {
     await mod.page.getByRole('button', { name: 'Go on air' }).click();
-    await sees(mod.page.getByRole('button', { name: 'Go off air' }), `${mod.label} on air`);
+    await sees(mod.page.getByRole('button', { name: 'Go off air' }), `${mod.label} on air`, SEEN_MS);
 }
 
 async function setup(rosters: { attendees: string[]; moderators: string[]; talent: string[] }): Promise<void> {
@@ -423,8 +402,8 @@ describe.runIf(mode === 'promote')('promote → first decoded frame', () => {
 
             // Back to holding; wait until the talent dropped the tile and the preview runs again.
             await click(mod.page, 'Live on stage', 'Gus Guest', 'Demote');
-            await seesNo(tile(talent, guestId), 'the guest\'s tile on the talent\'s page');
-            await sees(status(guest, 'You are in the holding room'), 'the guest back in holding');
+            await seesNo(tile(talent, guestId), 'the guest\'s tile on the talent\'s page', SEEN_MS);
+            await sees(status(guest, 'You are in the holding room'), 'the guest back in holding', SEEN_MS);
             await waitForOutbound(guest.page, (s) => s.some((p) => p.room === 'holding' && p.videoFramesEncoded > 0) && !s.some((p) => p.room === 'stage'), 'the guest publishing only the holding preview again', MEDIA_MS);
             await new Promise((r) => setTimeout(r, 1_000));
         }
@@ -456,9 +435,9 @@ describe.runIf(mode === 'cpu')('CPU: 4 publishers, 6 watchers', () => {
         await toHolding(mod, g2, 'Gia Guest', true);
         await goOnAir(mod);
         await click(mod.page, 'Holding room', 'Gus Guest', 'Promote');
-        await sees(status(g1, 'You are live on stage'), 'Gus live');
+        await sees(status(g1, 'You are live on stage'), 'Gus live', SEEN_MS);
         await click(mod.page, 'Holding room', 'Gia Guest', 'Promote');
-        await sees(status(g2, 'You are live on stage'), 'Gia live');
+        await sees(status(g2, 'You are live on stage'), 'Gia live', SEEN_MS);
         const watchers: Actor[] = [];
         for (let i = 0; i < watcherCount; i++) watchers.push(await open(`watcher${i + 1}`, nth(links.moderators, i + 1, 'a watcher')));
 

@@ -6,7 +6,7 @@
 //
 // The tests below are steps of one story and run in order; each asserts what a person would see.
 import type { Browser, Locator, Page } from 'playwright-core';
-import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDir, type Config, type EventLinks, type Link } from './harness';
+import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDir, type Config, type EventLinks, type Link, sees, seesNo, section, click, row } from './harness';
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show (never a speed check)
 const RECONNECT_MS = 30_000;
@@ -24,36 +24,6 @@ let evidence: Evidence;
 let failed = false;
 const everyone: Actor[] = [];
 let mod: Actor, mod2: Actor, talent: Actor, ada: Actor, ben: Actor;
-
-// Waits until the locator shows, or fails naming what the person should have seen.
-async function sees(loc: Locator, what: string): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'visible', timeout: SEEN_MS });
-    } catch {
-        throw new Error(`expected to see ${what}`);
-    }
-}
-
-async function seesNo(loc: Locator, what: string, timeout = SEEN_MS): Promise<void> {
-    try {
-        await loc.first().waitFor({ state: 'hidden', timeout });
-    } catch {
-        throw new Error(`expected ${what} to be gone`);
-    }
-}
-
-// A moderator-app card by its heading ("Raised hands (1)" → section('Raised hands')).
-function section(page: Page, title: string): Locator {
-    return page.locator('section').filter({ has: page.getByRole('heading', { name: new RegExp(`^${title}`) }) });
-}
-
-function row(page: Page, title: string, name: string): Locator {
-    return section(page, title).getByRole('listitem').filter({ hasText: name });
-}
-
-async function click(page: Page, title: string, name: string, button: string): Promise<void> {
-    await row(page, title, name).getByRole('button', { name: button, exact: true }).click();
-}
 
 async function open(label: string, link: Link, viewport?: { width: number; height: number }): Promise<Actor> {
     if (!browser || !server) throw new Error('browser and server must be running');
