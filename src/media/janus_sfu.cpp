@@ -285,6 +285,56 @@ public:
         co_return Ok{};
     }
 
+    // rtp_forward is locked (lock_rtp_forward): it needs the room secret and the admin_key.
+    asio::awaitable<SfuResult<std::vector<std::uint64_t>>> rtp_forward(
+        RoomId room, FeedId feed, const std::string& host,
+        const std::vector<ForwardStream>& streams) {
+        json list = json::array();
+        for (const auto& s : streams) {
+            list.push_back({{"mid", s.mid}, {"port", s.port}, {"pt", s.pt}});
+        }
+        json body{{"request", "rtp_forward"}, {"room", room},
+                  {"publisher_id", feed},     {"host", host},
+                  {"streams", list},          {"secret", secret_of(room)}};
+        if (!options_.admin_key.empty()) {
+            body["admin_key"] = options_.admin_key;
+        }
+        auto reply = co_await control_request(body);
+        if (!reply) {
+            co_return fail(reply.error());
+        }
+        std::vector<std::uint64_t> ids;
+        const auto& forwarders = reply->data.value("forwarders", json::array());
+        for (const auto& s : streams) {
+            std::uint64_t id = 0;
+            for (const auto& f : forwarders) {
+                // Janus answers in its own order; the port tells which stream is which.
+                if (f.is_object() && f.value("port", 0) == s.port) {
+                    id = f.value("stream_id", std::uint64_t{0});
+                }
+            }
+            ids.push_back(id);
+        }
+        co_return ids;
+    }
+
+    asio::awaitable<SfuResult<Ok>> stop_rtp_forward(RoomId room, FeedId feed,
+                                                    std::uint64_t forwarder) {
+        json body{{"request", "stop_rtp_forward"},
+                  {"room", room},
+                  {"publisher_id", feed},
+                  {"stream_id", forwarder},
+                  {"secret", secret_of(room)}};
+        if (!options_.admin_key.empty()) {
+            body["admin_key"] = options_.admin_key;
+        }
+        auto reply = co_await control_request(body);
+        if (!reply && reply.error().code != "sfu_gone") {
+            co_return fail(reply.error());
+        }
+        co_return Ok{};
+    }
+
 private:
     std::string secret_of(RoomId room) const {
         const auto it = secrets_.find(room);
@@ -443,6 +493,25 @@ asio::awaitable<SfuResult<Ok>> JanusSfu::moderate(RoomId room, FeedId feed, std:
                                                   bool mute) {
     auto run = [ops = ops_.get(), room, feed, mid, mute]() {
         return ops->moderate(room, feed, mid, mute);
+    };
+    auto box = co_await run_on_strand<Ok>(strand_, run);
+    co_return std::move(*box);
+}
+
+asio::awaitable<SfuResult<std::vector<std::uint64_t>>> JanusSfu::rtp_forward(
+    RoomId room, FeedId feed, std::string host, std::vector<ForwardStream> streams) {
+    auto run = [ops = ops_.get(), room, feed, host = std::move(host),
+                streams = std::move(streams)]() {
+        return ops->rtp_forward(room, feed, host, streams);
+    };
+    auto box = co_await run_on_strand<std::vector<std::uint64_t>>(strand_, run);
+    co_return std::move(*box);
+}
+
+asio::awaitable<SfuResult<Ok>> JanusSfu::stop_rtp_forward(RoomId room, FeedId feed,
+                                                          std::uint64_t forwarder) {
+    auto run = [ops = ops_.get(), room, feed, forwarder]() {
+        return ops->stop_rtp_forward(room, feed, forwarder);
     };
     auto box = co_await run_on_strand<Ok>(strand_, run);
     co_return std::move(*box);

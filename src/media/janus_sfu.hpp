@@ -58,6 +58,10 @@ public:
     asio::awaitable<SfuResult<Ok>> moderate(RoomId room, FeedId feed, std::string mid,
                                             bool mute) override;
     asio::awaitable<SfuResult<Ok>> kick(RoomId room, FeedId feed) override;
+    asio::awaitable<SfuResult<std::vector<std::uint64_t>>> rtp_forward(
+        RoomId room, FeedId feed, std::string host, std::vector<ForwardStream> streams) override;
+    asio::awaitable<SfuResult<Ok>> stop_rtp_forward(RoomId room, FeedId feed,
+                                                    std::uint64_t forwarder) override;
     void set_listener(std::function<void(const SfuEvent&)> listener) override;
 
 private:

@@ -71,6 +71,14 @@ struct Candidate {
     int sdp_mline_index = 0;
 };
 
+// One stream of a publisher sent as plain RTP to `port` on the forward's host, with payload type
+// `pt` (so the receiver's caps are fixed in advance).
+struct ForwardStream {
+    std::string mid;
+    int port = 0;
+    int pt = 0;
+};
+
 // Something the SFU did on its own.
 struct SfuEvent {
     enum class Kind : std::uint8_t {
@@ -112,6 +120,14 @@ public:
                                                     bool mute) = 0;
     // Removes the publisher from the room and ends its PeerConnection (`kick`).
     virtual asio::awaitable<SfuResult<Ok>> kick(RoomId room, FeedId feed) = 0;
+
+    // Sends `feed`'s streams as plain RTP to `host` (the broadcast compositor). Returns one
+    // forwarder id per stream, in order. Forwarders end by themselves when the publisher leaves.
+    virtual asio::awaitable<SfuResult<std::vector<std::uint64_t>>> rtp_forward(
+        RoomId room, FeedId feed, std::string host, std::vector<ForwardStream> streams) = 0;
+    // Ends one forwarder. One that is already gone (publisher left, SFU restarted) succeeds.
+    virtual asio::awaitable<SfuResult<Ok>> stop_rtp_forward(RoomId room, FeedId feed,
+                                                            std::uint64_t forwarder) = 0;
 
     // Called on the implementation's strand for every SfuEvent. Set once, before first use.
     virtual void set_listener(std::function<void(const SfuEvent&)> listener) = 0;

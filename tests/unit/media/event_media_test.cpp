@@ -3,6 +3,8 @@
 // SFU was never asked".
 #include "media/event_media.hpp"
 
+#include "support/recording_sfu.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,79 +21,6 @@ namespace {
 
 using domain::Role;
 using domain::StageState;
-
-class RecordingSfu : public Sfu {
-public:
-    std::vector<std::string> calls;
-    std::optional<SfuError> fail_next;  // the next request fails with this
-    HandleId next_handle = 100;
-
-    asio::awaitable<SfuResult<Ok>> create_room(RoomSpec spec) override {
-        co_return record<Ok>("create_room " + std::to_string(spec.id), Ok{});
-    }
-    asio::awaitable<SfuResult<Ok>> destroy_room(RoomId room) override {
-        co_return record<Ok>("destroy_room " + std::to_string(room), Ok{});
-    }
-    asio::awaitable<SfuResult<Publication>> publish(RoomId room, FeedId feed, std::string display,
-                                                    std::string sdp_offer) override {
-        Publication p;
-        p.handle = next_handle++;
-        p.sdp_answer = "answer to " + sdp_offer;
-        p.streams = {{"0", "audio"}, {"1", "video"}};
-        co_return record<Publication>(
-            "publish " + std::to_string(room) + " " + std::to_string(feed) + " " + display, p);
-    }
-    asio::awaitable<SfuResult<Subscription>> subscribe(RoomId room, FeedId feed) override {
-        Subscription s;
-        s.handle = next_handle++;
-        s.sdp_offer = "offer of " + std::to_string(feed);
-        co_return record<Subscription>(
-            "subscribe " + std::to_string(room) + " " + std::to_string(feed), s);
-    }
-    asio::awaitable<SfuResult<Ok>> start(HandleId handle, std::string sdp_answer) override {
-        co_return record<Ok>("start " + std::to_string(handle) + " " + sdp_answer, Ok{});
-    }
-    asio::awaitable<SfuResult<Ok>> trickle(HandleId handle,
-                                           std::optional<Candidate> candidate) override {
-        co_return record<Ok>("trickle " + std::to_string(handle) + " " +
-                                 (candidate ? candidate->candidate : "completed"),
-                             Ok{});
-    }
-    asio::awaitable<SfuResult<Ok>> hangup(HandleId handle) override {
-        co_return record<Ok>("hangup " + std::to_string(handle), Ok{});
-    }
-    asio::awaitable<SfuResult<Ok>> moderate(RoomId, FeedId feed, std::string mid,
-                                            bool mute) override {
-        co_return record<Ok>(
-            "moderate " + std::to_string(feed) + " mid " + mid + (mute ? " mute" : " unmute"),
-            Ok{});
-    }
-    asio::awaitable<SfuResult<Ok>> kick(RoomId, FeedId feed) override {
-        co_return record<Ok>("kick " + std::to_string(feed), Ok{});
-    }
-    void set_listener(std::function<void(const SfuEvent&)>) override {}
-
-    bool called(std::string_view prefix) const {
-        for (const auto& c : calls) {
-            if (c.starts_with(prefix)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-private:
-    template <typename T>
-    SfuResult<T> record(std::string call, T value) {
-        calls.push_back(std::move(call));
-        if (fail_next) {
-            SfuError e = *fail_next;
-            fail_next.reset();
-            return fail(std::move(e));
-        }
-        return value;
-    }
-};
 
 class EventMediaTest : public ::testing::Test {
 protected:
