@@ -537,6 +537,45 @@ bool EventMedia::muted(const std::string& participant_id, bool audio) const {
     return audio ? it->second.audio_muted : it->second.video_muted;
 }
 
+std::vector<ProgramFeed> EventMedia::program() const {
+    std::vector<ProgramFeed> out;
+    if (sfu_ == nullptr) {
+        return out;
+    }
+    for (const auto& [feed, pub] : publications_) {
+        if (!pub.up || pub.room.kind != RoomKind::stage) {
+            continue;
+        }
+        const auto room = room_ids_.find(room_key(pub.room));
+        if (room == room_ids_.end()) {
+            continue;
+        }
+        ProgramFeed p;
+        p.feed = feed;
+        p.room = room->second;
+        p.participant_id = pub.participant_id;
+        p.name = name_of_(pub.participant_id);
+        p.role = role_of_(pub.participant_id).role;
+        p.source = pub.source;
+        for (const StreamInfo& stream : pub.streams) {
+            std::string& mid = stream.type == "audio" ? p.audio_mid : p.video_mid;
+            if ((stream.type == "audio" || stream.type == "video") && mid.empty()) {
+                mid = stream.mid;
+            }
+        }
+        p.audio_muted = pub.source == Source::camera && muted(pub.participant_id, true);
+        p.video_muted = pub.source == Source::camera && muted(pub.participant_id, false);
+        out.push_back(std::move(p));
+    }
+    const auto rank = [](domain::Role role) {
+        return role == domain::Role::talent ? 0 : role == domain::Role::moderator ? 1 : 2;
+    };
+    std::stable_sort(out.begin(), out.end(), [&rank](const ProgramFeed& a, const ProgramFeed& b) {
+        return rank(a.role) < rank(b.role);
+    });
+    return out;
+}
+
 Plan EventMedia::plan_for(const std::string& participant_id, const MediaRole& role) const {
     Plan plan;
     plan.epoch = epoch_;

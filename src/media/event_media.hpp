@@ -42,6 +42,21 @@ using MediaResult = Result<T, MediaError>;
 
 using TabKey = const void*;  // the tab (connection) that owns a publication or subscription
 
+// A stage publication whose media flows: one input of the broadcast's program.
+struct ProgramFeed {
+    FeedId feed = 0;
+    RoomId room = 0;
+    std::string participant_id;
+    std::string name;
+    domain::Role role = domain::Role::attendee;
+    Source source = Source::camera;
+    std::string audio_mid;  // "" when the publication sends no audio
+    std::string video_mid;  // "" when it sends no video
+    bool audio_muted = false;
+    bool video_muted = false;
+    bool operator==(const ProgramFeed&) const = default;
+};  // the tab (connection) that owns a publication or subscription
+
 class EventMedia {
 public:
     using RoleOf = std::function<MediaRole(std::string_view participant_id)>;
@@ -89,6 +104,9 @@ public:
     // The plan participant `participant_id` should get now (empty when media is off).
     Plan plan_for(const std::string& participant_id, const MediaRole& role) const;
     bool muted(const std::string& participant_id, bool audio) const;
+    // What the broadcast composes now: every stage publication that is up, talent first, then
+    // moderators, then guests, each group in publication order. Empty when media is off.
+    std::vector<ProgramFeed> program() const;
     std::uint64_t epoch() const { return epoch_; }
     // Rooms this event has on the SFU now (tests and metrics).
     std::size_t rooms() const { return created_.size(); }
