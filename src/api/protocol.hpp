@@ -81,21 +81,30 @@ enum class CommandType : std::uint8_t {
     answer,
     unsubscribe,
     trickle,
+    broadcast_start,
+    broadcast_stop,
+    set_layout,
 };
 
 // Every CommandType, in declaration order (the fixture test checks each has a golden example).
-inline constexpr std::array<CommandType, 31> kCommandTypes{
-    CommandType::hello,         CommandType::ping,     CommandType::raise,
-    CommandType::edit_question, CommandType::lower,    CommandType::accept,
-    CommandType::decline,       CommandType::claim,    CommandType::release,
-    CommandType::dismiss,       CommandType::invite,   CommandType::cancel_invite,
-    CommandType::end_interview, CommandType::approve,  CommandType::reject,
-    CommandType::promote,       CommandType::demote,   CommandType::remove,
-    CommandType::kick,          CommandType::mute,     CommandType::unmute,
-    CommandType::video_off,     CommandType::video_on, CommandType::set_on_air,
-    CommandType::sign_out,      CommandType::publish,  CommandType::unpublish,
-    CommandType::subscribe,     CommandType::answer,   CommandType::unsubscribe,
-    CommandType::trickle,
+inline constexpr std::array<CommandType, 34> kCommandTypes{
+    CommandType::hello,          CommandType::ping,
+    CommandType::raise,          CommandType::edit_question,
+    CommandType::lower,          CommandType::accept,
+    CommandType::decline,        CommandType::claim,
+    CommandType::release,        CommandType::dismiss,
+    CommandType::invite,         CommandType::cancel_invite,
+    CommandType::end_interview,  CommandType::approve,
+    CommandType::reject,         CommandType::promote,
+    CommandType::demote,         CommandType::remove,
+    CommandType::kick,           CommandType::mute,
+    CommandType::unmute,         CommandType::video_off,
+    CommandType::video_on,       CommandType::set_on_air,
+    CommandType::sign_out,       CommandType::publish,
+    CommandType::unpublish,      CommandType::subscribe,
+    CommandType::answer,         CommandType::unsubscribe,
+    CommandType::trickle,        CommandType::broadcast_start,
+    CommandType::broadcast_stop, CommandType::set_layout,
 };
 
 // The wire name of the command's `type`.
@@ -127,6 +136,10 @@ struct Command {
         bool operator==(const Candidate&) const = default;
     };
     std::optional<Candidate> candidate;  // trickle; nullopt = the browser finished gathering
+    // set_layout: auto | solo | side_by_side | grid | focus (the decoder accepts only those);
+    // focus: the participant shown large (optional, focus only; empty = the server chooses).
+    std::string layout;
+    std::string focus;
     bool operator==(const Command&) const = default;
 };
 
@@ -182,6 +195,31 @@ std::string encode_on_air(std::string_view moderator_id, bool on_air);
 std::string encode_revoked(std::string_view reason);
 // The `media` plan. `ice_servers_json` is a JSON array of RTCIceServer objects (from config).
 std::string encode_media(const media::Plan& plan, std::string_view ice_servers_json);
+
+// The broadcast's state (docs/protocol.md "The broadcast"), as the `broadcast` event and the
+// admin API show it. `state`: idle | starting | live | stopping | failed.
+struct BroadcastTargetView {
+    std::string id;
+    std::string name;
+    std::string state;  // connecting | live | retrying | failed
+    std::string error;
+    bool operator==(const BroadcastTargetView&) const = default;
+};
+struct BroadcastView {
+    std::string state = "idle";
+    std::string reason;                    // why it failed, else ""
+    std::int64_t since = 0;                // when `state` began (ms since the epoch)
+    std::string layout = "auto";           // what a moderator asked for
+    std::string applied_layout = "slate";  // what the program shows now
+    std::string hls_url;                   // "/hls/<event>/index.m3u8"
+    std::size_t viewers = 0;
+    bool recording = false;
+    std::vector<BroadcastTargetView> targets;
+    std::vector<std::string> on_program;  // participant ids, in program order
+    bool operator==(const BroadcastView&) const = default;
+};
+// Staff get every member; attendees only state, since and hls_url.
+std::string encode_broadcast(const BroadcastView& view, bool staff);
 
 // `{"seq":N,` — the per-recipient prefix spliced in front of payload.substr(1). Every encode_*
 // payload starts with `{"type":`, so the result is one object with seq as its first member.

@@ -30,6 +30,7 @@ enum Field : unsigned {
     kFeed = 1U << 9U,                // feed
     kSub = 1U << 10U,                // sub
     kTrickle = 1U << 11U,            // target, candidate (an object, or null)
+    kLayout = 1U << 12U,             // layout, focus (optional)
 };
 
 struct Spec {
@@ -71,6 +72,9 @@ constexpr std::array<Spec, kCommandTypes.size()> kSpecs{{
     {CommandType::answer, "answer", kSub | kSdp},
     {CommandType::unsubscribe, "unsubscribe", kSub},
     {CommandType::trickle, "trickle", kTrickle},
+    {CommandType::broadcast_start, "broadcast_start", kNone},
+    {CommandType::broadcast_stop, "broadcast_stop", kNone},
+    {CommandType::set_layout, "set_layout", kLayout},
 }};
 
 constexpr bool specs_in_enum_order() {
@@ -82,7 +86,7 @@ constexpr bool specs_in_enum_order() {
     return true;
 }
 static_assert(specs_in_enum_order(), "kSpecs and kCommandTypes must follow CommandType");
-static_assert(static_cast<std::size_t>(CommandType::trickle) + 1 == kCommandTypes.size(),
+static_assert(static_cast<std::size_t>(CommandType::set_layout) + 1 == kCommandTypes.size(),
               "a new CommandType needs an entry in kCommandTypes and kSpecs");
 
 ProtocolError error(std::string_view code, std::string message, std::string id = {}) {
@@ -279,6 +283,11 @@ Result<Command, ProtocolError> read_fields(const Spec& spec, Reader& in, Command
     if ((spec.fields & kTrickle) != 0U) {
         command.target = in.string("target", 1, kMaxMediaIdBytes).value_or("");
         command.candidate = in.candidate();
+    }
+    if ((spec.fields & kLayout) != 0U) {
+        command.layout =
+            in.one_of("layout", {"auto", "solo", "side_by_side", "grid", "focus"}).value_or("");
+        command.focus = in.string("focus", 1, kMaxParticipantIdBytes, true).value_or("");
     }
     if (in.first_error()) {
         return fail(*in.first_error());

@@ -174,6 +174,37 @@ std::string encode_revoked(std::string_view reason) {
     return dump(out);
 }
 
+std::string encode_broadcast(const BroadcastView& view, bool staff) {
+    Json out = message("broadcast");
+    out["state"] = view.state;
+    if (staff) {
+        out["reason"] = view.reason;
+    }
+    out["since"] = view.since;
+    if (staff) {
+        out["layout"] = view.layout;
+        out["applied_layout"] = view.applied_layout;
+    }
+    out["hls_url"] = view.hls_url;
+    if (!staff) {
+        return dump(out);
+    }
+    out["viewers"] = view.viewers;
+    out["recording"] = view.recording;
+    Json targets = Json::array();
+    for (const auto& t : view.targets) {
+        Json target = Json::object();
+        target["id"] = t.id;
+        target["name"] = t.name;
+        target["state"] = t.state;
+        target["error"] = t.error;
+        targets.push_back(std::move(target));
+    }
+    out["targets"] = std::move(targets);
+    out["on_program"] = view.on_program;
+    return dump(out);
+}
+
 std::string encode_media(const media::Plan& plan, std::string_view ice_servers_json) {
     Json publish = Json::array();
     for (const media::RoomKind room : plan.publish) {

@@ -71,9 +71,9 @@ std::string string_member(const json& object, const char* name) {
 // The Command a valid fixture's "decoded" member describes; absent members keep their defaults.
 Command expected_command(const json& decoded) {
     static const std::set<std::string> kKnown{
-        "type",     "id",     "token",  "since",    "attendee_id", "participant_id",
-        "question", "reason", "on_air", "room",     "source",      "sdp",
-        "feed",     "sub",    "target", "candidate"};
+        "type",     "id",     "token",  "since",     "attendee_id", "participant_id",
+        "question", "reason", "on_air", "room",      "source",      "sdp",
+        "feed",     "sub",    "target", "candidate", "layout",      "focus"};
     for (const auto& [key, value] : decoded.items()) {
         EXPECT_TRUE(kKnown.contains(key)) << "\"decoded\" has an unknown member " << key;
     }
@@ -95,6 +95,8 @@ Command expected_command(const json& decoded) {
     command.feed = string_member(decoded, "feed");
     command.sub = string_member(decoded, "sub");
     command.target = string_member(decoded, "target");
+    command.layout = string_member(decoded, "layout");
+    command.focus = string_member(decoded, "focus");
     if (const auto c = decoded.find("candidate"); c != decoded.end() && c->is_object()) {
         command.candidate =
             Command::Candidate{string_member(*c, "candidate"), string_member(*c, "sdp_mid"),
@@ -248,6 +250,25 @@ media::Plan plan_from(const json& g) {
     return plan;
 }
 
+BroadcastView broadcast_from(const json& v) {
+    BroadcastView view;
+    view.state = v.at("state").get<std::string>();
+    view.reason = v.at("reason").get<std::string>();
+    view.since = v.at("since").get<std::int64_t>();
+    view.layout = v.at("layout").get<std::string>();
+    view.applied_layout = v.at("applied_layout").get<std::string>();
+    view.hls_url = v.at("hls_url").get<std::string>();
+    view.viewers = v.at("viewers").get<std::size_t>();
+    view.recording = v.at("recording").get<bool>();
+    for (const auto& t : v.at("targets")) {
+        view.targets.push_back({t.at("id").get<std::string>(), t.at("name").get<std::string>(),
+                                t.at("state").get<std::string>(),
+                                t.at("error").get<std::string>()});
+    }
+    view.on_program = v.at("on_program").get<std::vector<std::string>>();
+    return view;
+}
+
 // Calls the encoder a fixture names with the inputs its "given" member describes.
 std::string encode_given(const std::string& encoder, const json& g) {
     const auto str = [&g](const char* name) { return g.at(name).get<std::string>(); };
@@ -295,14 +316,17 @@ std::string encode_given(const std::string& encoder, const json& g) {
     if (encoder == "media") {
         return encode_media(plan_from(g.at("plan")), g.at("ice_servers").dump());
     }
+    if (encoder == "broadcast") {
+        return encode_broadcast(broadcast_from(g.at("view")), g.at("staff").get<bool>());
+    }
     ADD_FAILURE() << "unknown encoder " << encoder;
     return "{}";
 }
 
 TEST(ProtocolFixtures, EveryEncoderProducesTheDocumentedEvent) {
-    const std::set<std::string> all_encoders{"ack",    "error",   "welcome",  "snapshot",
-                                             "status", "notice",  "presence", "moderation",
-                                             "on_air", "revoked", "media",    "media_ack"};
+    const std::set<std::string> all_encoders{
+        "ack",        "error",  "welcome", "snapshot", "status",    "notice",   "presence",
+        "moderation", "on_air", "revoked", "media",    "media_ack", "broadcast"};
     std::set<std::string> covered;
     for (const auto& fixture : load_fixtures("events")) {
         SCOPED_TRACE(fixture.name);
