@@ -72,7 +72,14 @@ std::optional<HttpResponse> check_admin(ServerContext& ctx, const HttpRequest& r
 }
 
 asio::awaitable<HttpResponse> route_event(ServerContext& ctx, const HttpRequest& req,
-                                          const std::string& event_id, std::string_view action) {
+                                          const std::string& event_id, std::string_view action,
+                                          std::string_view sub) {
+    if (action == "broadcast") {
+        co_return co_await admin::broadcast(ctx, req, event_id, sub);
+    }
+    if (!sub.empty()) {
+        co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
+    }
     if (action == "rotate-keys") {
         if (req.method() != http::verb::post) {
             co_return method_not_allowed(req, "POST");
@@ -118,7 +125,7 @@ asio::awaitable<HttpResponse> handle_admin(ServerContext& ctx, const HttpRequest
     }
     const std::string_view target(req.target().data(), req.target().size());
     const auto parts = segments_after(target.substr(0, target.find('?')), kAdminPrefix);
-    if (parts.empty() || parts[0] != "events" || parts.size() > 3) {
+    if (parts.empty() || parts[0] != "events" || parts.size() > 4) {
         co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
     }
     if (parts.size() == 1) {
@@ -135,8 +142,9 @@ asio::awaitable<HttpResponse> handle_admin(ServerContext& ctx, const HttpRequest
                                  "Event ids are lower-case letters, digits and dashes.");
     }
     const std::string event_id(parts[1]);
-    const std::string_view action = parts.size() == 3 ? parts[2] : std::string_view();
-    co_return co_await route_event(ctx, req, event_id, action);
+    const std::string_view action = parts.size() >= 3 ? parts[2] : std::string_view();
+    const std::string_view sub = parts.size() == 4 ? parts[3] : std::string_view();
+    co_return co_await route_event(ctx, req, event_id, action, sub);
 }
 
 }  // namespace onstage::api

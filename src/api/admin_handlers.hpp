@@ -25,6 +25,11 @@ asio::awaitable<HttpResponse> rotate_keys(ServerContext& ctx, const HttpRequest&
 asio::awaitable<HttpResponse> end_event(ServerContext& ctx, const HttpRequest& req,
                                         const std::string& event_id);
 
+// GET /events/{id}/broadcast, POST /events/{id}/broadcast/start|stop (admin_broadcast.cpp);
+// `action` is "", "start" or "stop".
+asio::awaitable<HttpResponse> broadcast(ServerContext& ctx, const HttpRequest& req,
+                                        const std::string& event_id, std::string_view action);
+
 // GET /events, /events/{id}, /events/{id}/links, /participants, /audit (admin_views.cpp)
 asio::awaitable<HttpResponse> list_events(ServerContext& ctx, const HttpRequest& req);
 asio::awaitable<HttpResponse> event_detail(ServerContext& ctx, const HttpRequest& req,

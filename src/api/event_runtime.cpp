@@ -104,6 +104,10 @@ asio::awaitable<std::shared_ptr<EventRuntime>> EventRuntime::load(
     co_return runtime;
 }
 
+EventRuntime::~EventRuntime() {
+    broadcast_->on_change(nullptr);
+}
+
 EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics,
                            domain::Event event, std::unordered_map<std::string, Person> people,
                            domain::Stage stage, MediaSettings media)
@@ -124,7 +128,17 @@ EventRuntime::EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& m
           [this](std::string_view id) {
               const Person* p = person(id);
               return p != nullptr ? p->name : std::string();
-          }) {
+          }),
+      broadcast_options_(std::move(media.broadcast)),
+      broadcast_(std::make_shared<BroadcastRuntime>(strand_, media.sfu, broadcast_options_,
+                                                    event_.id, event_.name)) {
+    // The runtime owns the broadcast and outlives its use on the strand; the destructor clears
+    // this callback before the broadcast could call it.
+    broadcast_->on_change([this] { send_broadcast(); });
+    if (media.hls_viewers) {
+        broadcast_->viewers_from(
+            [viewers = std::move(media.hls_viewers), id = event_.id] { return viewers(id); });
+    }
     for (const auto& [id, p] : people_) {
         if (p.role != Role::attendee) {
             staff_ids_.push_back(id);
@@ -216,6 +230,7 @@ asio::awaitable<AttachResult> EventRuntime::attach_on_strand(Identity who, std::
     if (!plan.publish.empty() || !plan.feeds.empty()) {
         sent_plans_[who.participant_id] = result.media;
     }
+    result.broadcast = broadcast_payload(who.role);
     co_return result;
 }
 
@@ -276,6 +291,10 @@ asio::awaitable<Reply> EventRuntime::handle_on_strand(Identity who, const Tab* t
             send_plans();  // a new or ended feed changes what others should show
         }
         co_return reply;
+    case CommandType::broadcast_start:
+    case CommandType::broadcast_stop:
+    case CommandType::set_layout:
+        co_return co_await handle_broadcast(who, command);
     case CommandType::set_on_air:
         reply = set_on_air(who, command.on_air);
         break;
@@ -345,6 +364,7 @@ asio::awaitable<domain::TimeMs> EventRuntime::end_on_strand(std::string actor) {
         }
     }
     sent_plans_.clear();
+    static_cast<void>(broadcast_->stop());  // finishes the playlist and the recording
     co_await media_.close();
     co_return ended;
 }

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/broadcast_runtime.hpp"
 #include "api/metrics.hpp"
 #include "api/protocol.hpp"
 #include "api/store_worker.hpp"
@@ -62,7 +63,8 @@ struct AttachResult {
     std::uint16_t refused_close = protocol::kCloseKicked;  // the close code for that refusal
     std::string welcome;                                   // payload, sent without seq
     std::vector<hub::Frame> frames;  // missed events, or one snapshot tagged with the stream seq
-    std::string media;               // the current `media` plan, sent last, without seq
+    std::string media;               // the current `media` plan, without seq
+    std::string broadcast;           // the current `broadcast` state, sent last, without seq
 };
 
 // How a transition's revoke_sessions end their tabs: kicked (4403) or signed out (1000).
@@ -76,6 +78,17 @@ struct Revocation {
 struct MediaSettings {
     media::Sfu* sfu = nullptr;
     std::string ice_servers_json = "[]";
+    // How events broadcast; nullptr: they cannot (broadcast_start answers media_unavailable).
+    std::shared_ptr<const BroadcastOptions> broadcast;
+    // Distinct HLS viewers of an event right now (the HLS server counts them); may be empty.
+    std::function<std::size_t(const std::string& event_id)> hls_viewers;
+};
+
+// What a broadcast start needs from the store: the event's RTMP targets.
+struct BroadcastStart {
+    std::vector<broadcast::RtmpTarget> targets;
+    std::vector<std::string> names;
+    bool record = false;
 };
 
 class EventRuntime : public std::enable_shared_from_this<EventRuntime> {
@@ -92,6 +105,9 @@ public:
     EventRuntime(asio::io_context& ioc, StoreWorker& store, Metrics& metrics, domain::Event event,
                  std::unordered_map<std::string, Person> people, domain::Stage stage,
                  MediaSettings media = {});
+    ~EventRuntime();
+    EventRuntime(const EventRuntime&) = delete;
+    EventRuntime& operator=(const EventRuntime&) = delete;
 
     // Immutable after load: safe from any thread.
     const domain::Event& event() const { return event_; }
@@ -118,6 +134,12 @@ public:
     // When the event ended; nullopt while it runs. Safe from any thread.
     std::optional<domain::TimeMs> ended_at_ms() const;
 
+    // The broadcast (docs/protocol.md "The broadcast"), for the admin API. Any executor.
+    asio::awaitable<Result<protocol::BroadcastView, BroadcastError>> broadcast_start(
+        std::optional<bool> record);
+    asio::awaitable<Result<protocol::BroadcastView, BroadcastError>> broadcast_stop();
+    asio::awaitable<protocol::BroadcastView> broadcast_view();
+
     // The state `who` would get as a WebSocket snapshot right now (payload without seq), for
     // GET /api/v1/me. Implemented in event_runtime_view.cpp.
     asio::awaitable<std::string> snapshot(Identity who);
@@ -140,6 +162,19 @@ private:
     asio::awaitable<void> sync_media();
     void send_plans();
     media::MediaRole media_role(std::string_view participant_id) const;
+    // The broadcast side (event_runtime_broadcast.cpp).
+    asio::awaitable<Reply> handle_broadcast(const Identity& who, const protocol::Command& c);
+    asio::awaitable<Result<Ok, BroadcastError>> start_broadcast(std::optional<bool> record);
+    asio::awaitable<std::optional<Result<protocol::BroadcastView, BroadcastError>>>
+    broadcast_start_on_strand(std::optional<bool> record);
+    asio::awaitable<std::optional<Result<protocol::BroadcastView, BroadcastError>>>
+    broadcast_stop_on_strand();
+    asio::awaitable<protocol::BroadcastView> broadcast_view_on_strand();
+    // The event's RTMP targets, read on the store thread.
+    asio::awaitable<BroadcastStart> load_broadcast_start();
+    // Sends every online tab the broadcast's state (staff and attendees see different members).
+    void send_broadcast();
+    std::string broadcast_payload(domain::Role role) const;
     struct Online {
         int tabs = 0;
         bool on_air = false;  // moderators only
@@ -172,6 +207,9 @@ private:
     asio::steady_timer invite_timer_;
     std::string ice_servers_json_;
     media::EventMedia media_;
+    std::shared_ptr<const BroadcastOptions> broadcast_options_;
+    std::shared_ptr<BroadcastRuntime> broadcast_;
+    std::string audience_broadcast_;  // the attendees' last `broadcast` payload
     // The `media` payload each participant was sent last; only non-empty plans are kept.
     std::unordered_map<std::string, std::string> sent_plans_;
     // 0 while the event runs, else when it ended (from the store at load, or set by end()).

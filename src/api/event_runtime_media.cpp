@@ -140,6 +140,8 @@ void EventRuntime::send_plans() {
             sent_plans_[id] = std::move(payload);
         }
     }
+    // Whatever changed what the stage publishes changes the program too.
+    broadcast_->set_program(media_.program());
 }
 
 // Plain handlers, not coroutines: nothing here waits, and a coroutine lambda's captures would

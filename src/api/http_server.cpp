@@ -258,8 +258,9 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     StoreWorker store_worker(std::move(store));
     asio::thread_pool crypto(1);
     const ServerLimits& limits = options.limits;
-    EventRegistry events(ioc, store_worker, metrics, limits.invite_timeout_ms,
-                         MediaSettings{options.sfu, options.ice_servers_json});
+    EventRegistry events(
+        ioc, store_worker, metrics, limits.invite_timeout_ms,
+        MediaSettings{options.sfu, options.ice_servers_json, options.broadcast, {}});
     LoginThrottle logins;
     const StaticFiles web(options.web_root);
     if (web.empty()) {

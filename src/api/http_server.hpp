@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "api/broadcast_runtime.hpp"
 #include "api/server_limits.hpp"
 #include "media/sfu.hpp"
 #include "store/store.hpp"
@@ -34,6 +35,8 @@ struct ServeOptions {
     ServerLimits limits;
     media::Sfu* sfu = nullptr;            // Janus (app/media_runtime); nullptr: media is off
     std::string ice_servers_json = "[]";  // RTCIceServer objects for the `media` plan
+    // How events broadcast (app/media_runtime); nullptr: they cannot.
+    std::shared_ptr<const BroadcastOptions> broadcast;
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };

@@ -235,6 +235,7 @@ asio::awaitable<bool> WsConnection<NextLayer>::authenticate(const protocol::Comm
         enqueue(std::move(frame));
     }
     enqueue(hub::Frame{0, hub::make_payload(std::move(attached.media))});
+    enqueue(hub::Frame{0, hub::make_payload(std::move(attached.broadcast))});
     co_return true;
 }
 

@@ -42,6 +42,11 @@ int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& m
             return report_error(started.error().code, started.error().message);
         }
         serve.sfu = &janus->sfu();
+        // The broadcast's worker is this very binary (`onstage compositor`).
+        auto broadcast = std::make_shared<api::BroadcastOptions>();
+        broadcast->data_dir = std::filesystem::absolute(data_dir);
+        broadcast->worker_argv = {"/proc/self/exe", "compositor"};
+        serve.broadcast = std::move(broadcast);
     } else {
         spdlog::info("media is off (media.janus = \"off\"): no audio/video");
     }
