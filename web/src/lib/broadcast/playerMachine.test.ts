@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, ENDED_POLL_MS, INITIAL_PLAYER, MAX_MEDIA_RECOVERIES, step, type PlayerAction, type PlayerInput, type PlayerModel } from './playerMachine';
+import { backoffMs, ENDED_POLL_MS, MISSING_POLL_MS, INITIAL_PLAYER, MAX_MEDIA_RECOVERIES, step, type PlayerAction, type PlayerInput, type PlayerModel } from './playerMachine';
 
 // Runs inputs from a model; returns the last model and every action in order.
 function run(inputs: PlayerInput[], from: PlayerModel = INITIAL_PLAYER): { model: PlayerModel; actions: PlayerAction[] } {
@@ -55,7 +55,7 @@ describe('player state machine', () => {
         expect(run([server('starting'), server('idle')]).model.phase).toBe('soon');
     });
 
-    it('retries a missing playlist with backoff while live, never giving up', () => {
+    it('looks for a missing playlist every second while live, never giving up', () => {
         let r = run([server('live')]);
         const delays: number[] = [];
         for (let i = 0; i < 7; i++) {
@@ -67,7 +67,17 @@ describe('player state machine', () => {
             r = run([{ kind: 'retry_due' }], r.model);
             expect(r.actions).toEqual([{ kind: 'load' }]);
         }
-        expect(delays).toEqual([1000, 2000, 4000, 8000, 10000, 10000, 10000]);
+        expect(delays).toEqual([1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+        // other errors do back off
+        const backoff: number[] = [];
+        for (let i = 0; i < 6; i++) {
+            r = run([{ kind: 'error', type: 'network' }], r.model);
+            const retry = r.actions.find((a) => a.kind === 'retry_in');
+            if (retry?.kind !== 'retry_in') throw new Error('no retry');
+            backoff.push(retry.ms);
+            r = run([{ kind: 'retry_due' }], r.model);
+        }
+        expect(backoff).toEqual([10000, 10000, 10000, 10000, 10000, 10000]); // 7 failures already: the cap
         // frames again: the backoff starts over
         r = run([{ kind: 'playing' }, { kind: 'error', type: 'network' }], r.model);
         expect(r.actions).toContainEqual({ kind: 'retry_in', ms: 1000 });
@@ -119,9 +129,15 @@ describe('player state machine', () => {
     it('without server state (watch page): loads at once, 404 = soon, ENDLIST = ended and polls', () => {
         let r = run([server(null)]);
         expect(r.actions).toEqual([{ kind: 'load' }]);
-        r = run([{ kind: 'playlist_missing' }], r.model);
-        expect(r.model.phase).toBe('soon');
-        r = run([{ kind: 'retry_due' }, { kind: 'playlist', live: false }], r.model);
+        const missing = [1, 2, 3, 4].map(() => {
+            r = run([{ kind: 'playlist_missing' }], r.model);
+            expect(r.model.phase).toBe('soon');
+            const retry = r.actions.find((a) => a.kind === 'retry_in');
+            r = run([{ kind: 'retry_due' }], r.model);
+            return retry?.kind === 'retry_in' ? retry.ms : 0;
+        });
+        expect(missing).toEqual([1000, 2000, MISSING_POLL_MS, MISSING_POLL_MS]);
+        r = run([{ kind: 'playlist', live: false }], r.model);
         expect(r.model.phase).toBe('ended');
         expect(r.actions.at(-1)).toEqual({ kind: 'retry_in', ms: ENDED_POLL_MS });
         r = run([{ kind: 'retry_due' }, { kind: 'playlist_missing' }], r.model);

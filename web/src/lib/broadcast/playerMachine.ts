@@ -72,12 +72,16 @@ function unload(m: PlayerModel, phase: PlayerPhase): PlayerModel {
 }
 
 // Look again later; what to show meanwhile depends on whether anything played yet.
-function retryLater(m: PlayerModel, phase: PlayerPhase): Step {
+function retryLater(m: PlayerModel, phase: PlayerPhase, maxMs = Infinity): Step {
     return {
         model: { ...unload(m, phase), failures: m.failures + 1 },
-        actions: [{ kind: 'unload' }, { kind: 'retry_in', ms: backoffMs(m.failures) }],
+        actions: [{ kind: 'unload' }, { kind: 'retry_in', ms: Math.min(maxMs, backoffMs(m.failures)) }],
     };
 }
+
+// A missing playlist is looked for again soon: every second while the server says live (the
+// first segment is due any moment), at most every MISSING_POLL_MS when the state is unknown.
+export const MISSING_POLL_MS = 4000;
 
 function onServer(m: PlayerModel, state: string | null): Step {
     const known = state === null || ['idle', 'starting', 'live', 'stopping', 'failed'].includes(state);
@@ -129,7 +133,11 @@ export function step(m: PlayerModel, input: PlayerInput): Step {
             return retryLater(m, m.phase === 'reconnecting' ? 'reconnecting' : 'soon');
         case 'playlist_missing':
             if (!m.loaded) return { model: m, actions: [] };
-            return retryLater(m, m.started || m.phase === 'reconnecting' ? 'reconnecting' : m.phase === 'ended' ? 'ended' : 'soon');
+            return retryLater(
+                m,
+                m.started || m.phase === 'reconnecting' ? 'reconnecting' : m.phase === 'ended' ? 'ended' : 'soon',
+                m.server === 'live' ? 1000 : MISSING_POLL_MS,
+            );
         case 'playing':
             if (!m.loaded) return { model: m, actions: [] };
             if (m.phase === 'playing' && m.started && m.failures === 0 && m.mediaRecoveries === 0) return { model: m, actions: [] };
