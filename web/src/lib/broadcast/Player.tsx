@@ -228,7 +228,14 @@ function PlayerFor(props: { src: string; state: string | null; strings: PlayerSt
         dispatchRef.current({ kind: 'server', state: props.state });
     }, [props.state]);
 
-    useEffect(() => teardown, [teardown]);
+    // Unmounted: let go of everything, and forget, so a remount (StrictMode) starts over.
+    useEffect(
+        () => () => {
+            teardown();
+            modelRef.current = INITIAL_PLAYER;
+        },
+        [teardown],
+    );
 
     // The probe for tests and benchmarks.
     useEffect(() => {
