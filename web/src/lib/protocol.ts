@@ -92,8 +92,16 @@ export interface BroadcastTarget {
     error: string;
 }
 
+// The broadcast as the server last described it; attendees get these members only.
+export interface BroadcastBase {
+    // Unknown future states are kept as text so a newer server does not break the client.
+    state: BroadcastStateName | (string & {});
+    since: number;
+    hls_url: string;
+}
+
 // The members only moderators and talent receive (and the admin REST view carries).
-export interface BroadcastStaffView {
+export interface BroadcastStaffMembers {
     reason: string;
     layout: LayoutChoice | (string & {});
     applied_layout: AppliedLayout | (string & {});
@@ -102,15 +110,13 @@ export interface BroadcastStaffView {
     targets: BroadcastTarget[];
     on_program: string[]; // participant ids in the program, in the compositor's order
 }
+export type BroadcastStaffView = BroadcastBase & BroadcastStaffMembers;
 
-// The broadcast as the server last described it. Attendees see state, since and hls_url only;
-// `staff` is present exactly when the server sent the staff members.
-export interface BroadcastState {
-    // Unknown future states are kept as text so a newer server does not break the client.
-    state: BroadcastStateName | (string & {});
-    since: number;
-    hls_url: string;
-    staff?: BroadcastStaffView;
+// Flat, as on the wire: the staff members are all there or none is.
+export type BroadcastState = BroadcastBase | BroadcastStaffView;
+
+export function staffView(b: BroadcastState | null | undefined): BroadcastStaffView | null {
+    return b && 'viewers' in b ? b : null;
 }
 
 type AttendeeTarget = Id & { attendee_id: string };
@@ -316,9 +322,7 @@ export interface MediaEvent extends MediaPlan {
 }
 // The broadcast's state: like `media`, no seq and never replayed; sent after welcome and on
 // every change.
-export interface BroadcastEvent extends BroadcastState {
-    type: 'broadcast';
-}
+export type BroadcastEvent = { type: 'broadcast' } & BroadcastState;
 // A stream event of a type this client does not know: it still advances seq, nothing else.
 export interface UnknownEvent {
     seq: number;
@@ -458,21 +462,22 @@ const STAFF_MEMBERS = ['reason', 'layout', 'applied_layout', 'viewers', 'recordi
 // The broadcast view, as the `broadcast` event and GET /api/v1/admin/events/{id}/broadcast carry
 // it (`type` is not read). The staff members come all together or not at all.
 export function parseBroadcastState(o: Obj): BroadcastState {
-    const out: BroadcastState = { state: str(o, 'state'), since: num(o, 'since'), hls_url: str(o, 'hls_url') };
-    if (STAFF_MEMBERS.some((m) => o[m] !== undefined)) {
-        const viewers = num(o, 'viewers');
-        if (!Number.isInteger(viewers) || viewers < 0) fail('viewers', 'must be a whole number');
-        out.staff = {
-            reason: str(o, 'reason'),
-            layout: str(o, 'layout'),
-            applied_layout: str(o, 'applied_layout'),
-            viewers,
-            recording: bool(o, 'recording'),
-            targets: arr(o, 'targets', parseTarget),
-            on_program: strArr(o, 'on_program'),
-        };
-    }
-    return out;
+    const base: BroadcastBase = { state: str(o, 'state'), since: num(o, 'since'), hls_url: str(o, 'hls_url') };
+    if (!STAFF_MEMBERS.some((m) => o[m] !== undefined)) return base;
+    const viewers = num(o, 'viewers');
+    if (!Number.isInteger(viewers) || viewers < 0) fail('viewers', 'must be a whole number');
+    return {
+        state: base.state,
+        reason: str(o, 'reason'),
+        since: base.since,
+        layout: str(o, 'layout'),
+        applied_layout: str(o, 'applied_layout'),
+        hls_url: base.hls_url,
+        viewers,
+        recording: bool(o, 'recording'),
+        targets: arr(o, 'targets', parseTarget),
+        on_program: strArr(o, 'on_program'),
+    };
 }
 
 // The same view from a REST answer (the admin API's broadcast routes); throws ProtocolError.

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { hlsUrlFor } from '../lib/broadcast/hlsUrl';
 import { broadcastButtons, layoutCommand, programPeople } from '../lib/broadcast/panel';
 import { Player } from '../lib/broadcast/Player';
-import { LAYOUT_CHOICES, type BroadcastState, type CommandBody, type LayoutChoice } from '../lib/protocol';
+import { LAYOUT_CHOICES, staffView, type BroadcastState, type CommandBody, type LayoutChoice } from '../lib/protocol';
 import { S } from './strings';
 
 const B = S.broadcast;
@@ -21,7 +21,7 @@ export function BroadcastPanel(props: {
     const [busy, setBusy] = useState(false);
     const [focus, setFocus] = useState('');
     const buttons = broadcastButtons(b?.state ?? null, busy);
-    const staff = b?.staff;
+    const staff = staffView(b);
     const send = (label: string, cmd: CommandBody) => {
         setBusy(true);
         void props.run(label, cmd).finally(() => setBusy(false));

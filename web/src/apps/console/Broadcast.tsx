@@ -2,7 +2,7 @@
 // RTMP target health, and the RTMP targets themselves (list, add, remove).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { broadcastButtons } from '../../lib/broadcast/panel';
-import type { BroadcastState } from '../../lib/protocol';
+import { staffView, type BroadcastState } from '../../lib/protocol';
 import { AdminError, type AdminApi, type RtmpTarget } from './adminApi';
 import { S } from './strings';
 
@@ -66,7 +66,7 @@ function BroadcastControl(props: { api: AdminApi; eventId: string; ended: boolea
             .finally(() => setBusy(false));
     };
     const buttons = broadcastButtons(view?.state ?? null, busy || props.ended);
-    const staff = view?.staff;
+    const staff = staffView(view);
     return (
         <div className="card">
             <h2>{B.title}</h2>
