@@ -3,8 +3,10 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { linkParams } from '../lib/api';
 import { CLOSE_KICKED, isEventEnded } from '../lib/live';
-import type { AttendeeView, CommandBody, ModerationEvent } from '../lib/protocol';
+import type { AttendeeView, BroadcastState, CommandBody, ModerationEvent } from '../lib/protocol';
 import { useSignIn } from '../lib/session';
+import { hlsUrlFor } from '../lib/broadcast/hlsUrl';
+import { Player } from '../lib/broadcast/Player';
 import { DeviceCheck } from '../lib/media/DeviceCheck';
 import { FeedGrid, MediaControls, MediaTrouble, SelfView } from '../lib/media/MediaViews';
 import { useMedia, type MediaHandle } from '../lib/media/useMedia';
@@ -116,6 +118,7 @@ function Stage(props: { session: LiveSession; name: string; eventName: string; o
                     <button className="small secondary" onClick={() => setDismissed(m.seq)}>{S.dismiss}</button>
                 </div>
             ))}
+            {view.me && <Broadcast me={view.me} broadcast={view.broadcast} eventId={props.session.eventId} />}
             {view.me && <Call me={view.me} media={media} moderation={view.moderation} />}
             {view.me && <MyStatus me={view.me} send={send} />}
             <Toast line={log.lines[0]} />
@@ -140,6 +143,29 @@ function moderationText(m: ModerationEvent): string {
         case 'video_off': return S.videoOffBy(m.by_name);
         default: return S.videoOnBy(m.by_name);
     }
+}
+
+// States in which the attendee is in the audience: the broadcast is their main view.
+const AUDIENCE = new Set(['watching', 'hand_raised', 'queued', 'invited']);
+
+// The broadcast player: the main view in the audience; in the holding room, beside the stage
+// preview, a small silent monitor (its sound, seconds late, would talk over the live stage).
+// Not shown in an interview or on stage, where the attendee is in the conversation itself.
+function Broadcast(props: { me: AttendeeView; broadcast: BroadcastState | null; eventId: string }) {
+    const holding = props.me.state === 'holding';
+    if (!holding && !AUDIENCE.has(props.me.state)) return null;
+    // Until the server's first broadcast state arrives, wait without loading ("starting").
+    const src = props.broadcast?.hls_url || hlsUrlFor(props.eventId);
+    const state = props.broadcast?.state ?? 'starting';
+    if (holding) {
+        return (
+            <section className="card" aria-label={S.player.label}>
+                <p className="muted">{S.holdingMonitor}</p>
+                <Player src={src} state={state} strings={S.player} monitor />
+            </section>
+        );
+    }
+    return <Player src={src} state={state} strings={S.player} />;
 }
 
 // The video part: the device check the first time, then the feeds the plan lists (the

@@ -145,6 +145,17 @@ describe('LiveClient', () => {
         expect(client.seq).toBe(4); // the stream goes on from where it was
     });
 
+    it('applies the broadcast state as it comes, without touching the stream position', () => {
+        const { client, events } = makeClient();
+        connect(socket(0), 3);
+        socket(0).receive({ type: 'broadcast', state: 'starting', since: 1, hls_url: '/hls/e/index.m3u8' });
+        socket(0).receive({ type: 'broadcast', state: 'live', since: 2, hls_url: '/hls/e/index.m3u8' });
+        expect(client.seq).toBe(3);
+        expect(events.map((e) => e.type)).toEqual(['snapshot', 'broadcast', 'broadcast']);
+        socket(0).receive({ seq: 4, type: 'on_air', moderator_id: 'm', on_air: true });
+        expect(client.seq).toBe(4);
+    });
+
     it('rejects a command sent while not connected', async () => {
         const { client } = makeClient();
         await expect(client.send({ type: 'ping' })).rejects.toMatchObject({ code: 'disconnected' });

@@ -230,8 +230,9 @@ export class LiveClient {
     }
 
     private applyEvent(ev: StreamEvent): void {
-        // The media plan is not part of the resumable stream: apply it as it comes.
-        if (ev.type === 'media') {
+        // The media plan and the broadcast state are not part of the resumable stream: apply
+        // them as they come.
+        if (ev.type === 'media' || ev.type === 'broadcast') {
             this.events.emit(ev);
             return;
         }

@@ -3,8 +3,10 @@ import { loadFixtures } from './fixtures';
 import {
     COMMAND_MEMBERS,
     encodeCommand,
+    parseBroadcastView,
     parseServerMessage,
     ProtocolError,
+    staffView,
     type Command,
     type HelloCommand,
 } from './protocol';
@@ -134,6 +136,73 @@ describe('media messages', () => {
             expect(() => parseServerMessage(JSON.stringify(frame))).toThrow(ProtocolError);
         });
     }
+});
+
+describe('broadcast (spec: issue 5)', () => {
+    const staff = {
+        type: 'broadcast', state: 'live', reason: '', since: 1767258000000, layout: 'auto', applied_layout: 'grid',
+        hls_url: '/hls/town-hall-k3m9qz/index.m3u8', viewers: 12, recording: false,
+        targets: [{ id: 't1', name: 'YouTube', state: 'live', error: '' }],
+        on_program: ['0f8e3c2a-5b71-4d2e-9a6c-3e1f7b9d4c10', '3b6f2d1c-8e9a-4f7b-a5c3-2d1e0f9a8b7c'],
+    };
+    const attendee = { type: 'broadcast', state: 'live', since: 1767258000000, hls_url: '/hls/town-hall-k3m9qz/index.m3u8' };
+
+    it('parses the staff shape with every member', () => {
+        const msg = parseServerMessage(JSON.stringify(staff));
+        expect(msg).toEqual(staff);
+        if (msg.type !== 'broadcast') throw new Error('type');
+        expect(staffView(msg)?.viewers).toBe(12);
+    });
+
+    it('parses the attendee shape without staff members', () => {
+        const msg = parseServerMessage(JSON.stringify(attendee));
+        expect(msg).toEqual(attendee);
+        if (msg.type !== 'broadcast') throw new Error('type');
+        expect(staffView(msg)).toBeNull();
+    });
+
+    it('drops unknown members', () => {
+        expect(parseServerMessage(JSON.stringify({ ...attendee, extra: 1 }))).toEqual(attendee);
+    });
+
+    it('keeps an unknown state and a failure reason as text', () => {
+        const msg = parseServerMessage(JSON.stringify({ ...staff, state: 'failed', reason: 'compositor_crashed', targets: [] }));
+        expect(msg).toMatchObject({ state: 'failed', reason: 'compositor_crashed', targets: [] });
+        expect(parseServerMessage(JSON.stringify({ ...attendee, state: 'paused' }))).toMatchObject({ state: 'paused' });
+    });
+
+    it('reads the admin REST view (no type) the same way', () => {
+        const { type: _t, ...view } = staff;
+        expect(parseBroadcastView(view)).toEqual(view);
+        expect(() => parseBroadcastView([view])).toThrow(ProtocolError);
+    });
+
+    const bad: Array<[string, unknown]> = [
+        ['no state', { ...attendee, state: undefined }],
+        ['no hls_url', { ...attendee, hls_url: undefined }],
+        ['since as a string', { ...attendee, since: '1767258000000' }],
+        ['half the staff members', { ...attendee, viewers: 3 }],
+        ['viewers negative', { ...staff, viewers: -1 }],
+        ['viewers fractional', { ...staff, viewers: 1.5 }],
+        ['recording as a string', { ...staff, recording: 'no' }],
+        ['a target without state', { ...staff, targets: [{ id: 't1', name: 'YouTube', error: '' }] }],
+        ['on_program with a number', { ...staff, on_program: [1] }],
+    ];
+    for (const [name, frame] of bad) {
+        it(`refuses ${name}`, () => {
+            expect(() => parseServerMessage(JSON.stringify(frame))).toThrow(ProtocolError);
+        });
+    }
+
+    it('encodes the three broadcast commands', () => {
+        expect(encodeCommand({ type: 'broadcast_start', id: 'b1' })).toBe('{"type":"broadcast_start","id":"b1"}');
+        expect(encodeCommand({ type: 'broadcast_stop', id: 'b2' })).toBe('{"type":"broadcast_stop","id":"b2"}');
+        expect(encodeCommand({ type: 'set_layout', id: 'b3', layout: 'focus', focus: 'p1' })).toBe(
+            '{"type":"set_layout","id":"b3","layout":"focus","focus":"p1"}',
+        );
+        // focus is absent unless a person is chosen
+        expect(encodeCommand({ type: 'set_layout', id: 'b4', layout: 'grid' })).toBe('{"type":"set_layout","id":"b4","layout":"grid"}');
+    });
 });
 
 describe('parseServerMessage against events', () => {

@@ -72,6 +72,53 @@ export const MEDIA_ERROR_CODES = [
 ] as const;
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
 
+// ---- Broadcast (protocol.md "Broadcast") ----
+
+export const BROADCAST_STATES = ['idle', 'starting', 'live', 'stopping', 'failed'] as const;
+export type BroadcastStateName = (typeof BROADCAST_STATES)[number];
+// What a moderator may ask for (set_layout); `auto` lets the compositor choose by who is live.
+export const LAYOUT_CHOICES = ['auto', 'solo', 'side_by_side', 'grid', 'focus'] as const;
+export type LayoutChoice = (typeof LAYOUT_CHOICES)[number];
+// What the compositor may have applied (adds the slate shown while nobody is live).
+export type AppliedLayout = LayoutChoice | 'slate';
+
+export const BROADCAST_ERROR_CODES = ['not_allowed', 'broadcast_busy', 'broadcast_not_live', 'media_unavailable', 'bad_field'] as const;
+
+// One RTMP destination's health as the staff see it.
+export interface BroadcastTarget {
+    id: string;
+    name: string;
+    state: 'connecting' | 'live' | 'retrying' | 'failed' | (string & {});
+    error: string;
+}
+
+// The broadcast as the server last described it; attendees get these members only.
+export interface BroadcastBase {
+    // Unknown future states are kept as text so a newer server does not break the client.
+    state: BroadcastStateName | (string & {});
+    since: number;
+    hls_url: string;
+}
+
+// The members only moderators and talent receive (and the admin REST view carries).
+export interface BroadcastStaffMembers {
+    reason: string;
+    layout: LayoutChoice | (string & {});
+    applied_layout: AppliedLayout | (string & {});
+    viewers: number;
+    recording: boolean;
+    targets: BroadcastTarget[];
+    on_program: string[]; // participant ids in the program, in the compositor's order
+}
+export type BroadcastStaffView = BroadcastBase & BroadcastStaffMembers;
+
+// Flat, as on the wire: the staff members are all there or none is.
+export type BroadcastState = BroadcastBase | BroadcastStaffView;
+
+export function staffView(b: BroadcastState | null | undefined): BroadcastStaffView | null {
+    return b && 'viewers' in b ? b : null;
+}
+
 type AttendeeTarget = Id & { attendee_id: string };
 type ParticipantTarget = Id & { participant_id: string };
 
@@ -105,7 +152,10 @@ export type Command =
     | ({ type: 'subscribe'; feed: string } & Id)
     | ({ type: 'answer'; sub: string; sdp: string } & Id)
     | ({ type: 'unsubscribe'; sub: string } & Id)
-    | ({ type: 'trickle'; target: string; candidate: CandidateInit | null } & Id);
+    | ({ type: 'trickle'; target: string; candidate: CandidateInit | null } & Id)
+    | ({ type: 'broadcast_start' } & Id)
+    | ({ type: 'broadcast_stop' } & Id)
+    | ({ type: 'set_layout'; layout: LayoutChoice; focus?: string } & Id);
 
 export type CommandType = Command['type'];
 
@@ -147,6 +197,9 @@ export const COMMAND_MEMBERS: Readonly<Record<CommandType | 'hello', readonly st
     answer: ['sub', 'sdp'],
     unsubscribe: ['sub'],
     trickle: ['target', 'candidate'],
+    broadcast_start: [],
+    broadcast_stop: [],
+    set_layout: ['layout', 'focus'],
 };
 
 // Members whose null is meaningful and therefore sent (trickle: null = gathering complete).
@@ -267,6 +320,9 @@ export interface MediaPlan {
 export interface MediaEvent extends MediaPlan {
     type: 'media';
 }
+// The broadcast's state: like `media`, no seq and never replayed; sent after welcome and on
+// every change.
+export type BroadcastEvent = { type: 'broadcast' } & BroadcastState;
 // A stream event of a type this client does not know: it still advances seq, nothing else.
 export interface UnknownEvent {
     seq: number;
@@ -283,6 +339,7 @@ export type StreamEvent =
     | OnAirEvent
     | RevokedEvent
     | MediaEvent
+    | BroadcastEvent
     | UnknownEvent;
 
 export type ServerMessage = WelcomeMessage | AckMessage | ErrorMessage | StreamEvent;
@@ -396,6 +453,39 @@ function parseOnlineView(o: Obj): OnlineView {
     return { id: str(o, 'id'), name: str(o, 'name'), role: str(o, 'role'), on_air: bool(o, 'on_air') };
 }
 
+function parseTarget(o: Obj): BroadcastTarget {
+    return { id: str(o, 'id'), name: str(o, 'name'), state: str(o, 'state'), error: str(o, 'error') };
+}
+
+const STAFF_MEMBERS = ['reason', 'layout', 'applied_layout', 'viewers', 'recording', 'targets', 'on_program'] as const;
+
+// The broadcast view, as the `broadcast` event and GET /api/v1/admin/events/{id}/broadcast carry
+// it (`type` is not read). The staff members come all together or not at all.
+export function parseBroadcastState(o: Obj): BroadcastState {
+    const base: BroadcastBase = { state: str(o, 'state'), since: num(o, 'since'), hls_url: str(o, 'hls_url') };
+    if (!STAFF_MEMBERS.some((m) => o[m] !== undefined)) return base;
+    const viewers = num(o, 'viewers');
+    if (!Number.isInteger(viewers) || viewers < 0) fail('viewers', 'must be a whole number');
+    return {
+        state: base.state,
+        reason: str(o, 'reason'),
+        since: base.since,
+        layout: str(o, 'layout'),
+        applied_layout: str(o, 'applied_layout'),
+        hls_url: base.hls_url,
+        viewers,
+        recording: bool(o, 'recording'),
+        targets: arr(o, 'targets', parseTarget),
+        on_program: strArr(o, 'on_program'),
+    };
+}
+
+// The same view from a REST answer (the admin API's broadcast routes); throws ProtocolError.
+export function parseBroadcastView(value: unknown): BroadcastState {
+    if (!isObj(value)) throw new ProtocolError('not a JSON object');
+    return parseBroadcastState(value);
+}
+
 function parseObject(o: Obj): ServerMessage {
     const type = str(o, 'type');
     switch (type) {
@@ -475,6 +565,8 @@ function parseObject(o: Obj): ServerMessage {
                 feeds: arr(o, 'feeds', parseFeedView),
                 ice_servers: arr(o, 'ice_servers', parseIceServer),
             };
+        case 'broadcast':
+            return { type, ...parseBroadcastState(o) };
         default:
             // Forward compatibility: an unknown type is ignored, but only a stream event (with a
             // seq) is worth keeping for its position.

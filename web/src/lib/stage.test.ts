@@ -12,6 +12,13 @@ function fixtureEvent(file: string, seq: number): StreamEvent {
 }
 
 describe('reduceStage', () => {
+    it('keeps the latest broadcast state (without its type)', () => {
+        let v = reduceStage(EMPTY_STAGE, { type: 'broadcast', state: 'starting', since: 1, hls_url: '/hls/e/index.m3u8' });
+        expect(v.broadcast).toEqual({ state: 'starting', since: 1, hls_url: '/hls/e/index.m3u8' });
+        v = reduceStage(v, { type: 'broadcast', state: 'live', since: 2, hls_url: '/hls/e/index.m3u8' });
+        expect(v.broadcast?.state).toBe('live');
+    });
+
     it('moderator: snapshot, then status upserts and drops watching', () => {
         let v = reduceStage(EMPTY_STAGE, fixtureEvent('snapshot_moderator.json', 57));
         const n = v.attendees.length;

@@ -1,5 +1,5 @@
 // Pure reducers that fold stream events into what an app shows (protocol.md "Server events").
-import type { AttendeeView, MediaPlan, ModerationEvent, NoticeEvent, OnlineView, StreamEvent } from './protocol';
+import type { AttendeeView, BroadcastState, MediaPlan, ModerationEvent, NoticeEvent, OnlineView, StreamEvent } from './protocol';
 
 export interface StageView {
     me: AttendeeView | null; // the attendee's own status; null for staff
@@ -10,6 +10,7 @@ export interface StageView {
     revoked: string | null; // reason, once the session is over
     names: Record<string, string>; // every attendee name seen, so a notice can say who it is about
     media: MediaPlan | null; // the latest media plan; null until the server sends one
+    broadcast: BroadcastState | null; // the latest broadcast state; null until the server sends one
 }
 
 export const EMPTY_STAGE: StageView = {
@@ -21,6 +22,7 @@ export const EMPTY_STAGE: StageView = {
     revoked: null,
     names: {},
     media: null,
+    broadcast: null,
 };
 
 const KEEP = 20;
@@ -78,6 +80,10 @@ export function reduceStage(view: StageView, ev: StreamEvent): StageView {
         case 'media': {
             const { type: _type, ...plan } = ev;
             return { ...view, media: plan };
+        }
+        case 'broadcast': {
+            const { type: _type, ...state } = ev;
+            return { ...view, broadcast: state };
         }
         case 'unknown':
             return view;

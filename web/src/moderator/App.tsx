@@ -13,6 +13,7 @@ import { SessionEnded, SignOutButton, StaffGate } from '../lib/StaffGate';
 import { isEventEnded } from '../lib/live';
 import { ConnectionBanner, EventEndedCard, Toast, useActionLog } from '../lib/ui';
 import { useLive, useNow, type LiveSession } from '../lib/useLive';
+import { BroadcastPanel } from './BroadcastPanel';
 import { S } from './strings';
 
 export function ModeratorApp() {
@@ -54,6 +55,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
         return f ? <FeedTile feed={f} strings={S.media} large={large} /> : null;
     };
     const listed = new Set(view.attendees.map((a) => a.id));
+    const nameOf = (id: string) => view.online.find((o) => o.id === id)?.name ?? view.names[id] ?? (id === meId ? props.login.participant.name : undefined);
     const stageOthers = feeds.filter((f) => f.view.room === 'stage' && (f.view.source === 'screen' || !listed.has(f.view.participant_id)));
 
     return (
@@ -70,6 +72,7 @@ function Desk(props: { login: LoginSuccess; session: LiveSession; signOut: () =>
                 </div>
             </header>
             <ConnectionBanner state={live.state} connecting={S.connecting} reconnecting={S.reconnecting} />
+            <BroadcastPanel broadcast={view.broadcast} eventId={props.session.eventId} nameOf={nameOf} run={(label, cmd) => log.run(label, () => live.send(cmd))} />
             <MyVideo media={media} />
             {stageOthers.length > 0 && <StageCard feeds={stageOthers} />}
             <div className="grid">

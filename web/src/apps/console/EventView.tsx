@@ -1,6 +1,7 @@
 // One event: overview with live stage counts and links, key rotation, participants and audit.
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminApi, AuditRow, EventInfo, EventWithPeople, Page, ParticipantRow } from './adminApi';
+import { BroadcastTab } from './Broadcast';
 import { PeopleWithLinks } from './Create';
 import { download } from './links';
 import { S } from './strings';
@@ -40,6 +41,7 @@ export function EventView(props: { api: AdminApi; eventId: string; onBack: () =>
                 ))}
             </div>
             {tab === 'overview' && event && <Overview api={api} event={event} onEnded={setEvent} onError={onError} />}
+            {tab === 'broadcast' && <BroadcastTab api={api} eventId={eventId} ended={event?.ended_at != null} onError={onError} />}
             {tab === 'links' && <Links api={api} eventId={eventId} onError={onError} />}
             {tab === 'participants' && <Participants api={api} eventId={eventId} onError={onError} />}
             {tab === 'audit' && <Audit api={api} eventId={eventId} onError={onError} />}

@@ -1,6 +1,8 @@
 // The console's client for the admin API (/api/v1/admin, docs/openapi.yaml). Every call sends
 // the admin token as a bearer token; failures become AdminError with the server's stable code.
 
+import { parseBroadcastView, ProtocolError, type BroadcastState } from '../../lib/protocol';
+
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface EventInfo {
@@ -67,6 +69,14 @@ export interface NewEvent {
     attendees_csv: string;
     moderators_csv: string;
     talent_csv: string;
+}
+
+// An RTMP destination as the admin API lists it: the stream key never comes back whole.
+export interface RtmpTarget {
+    id: string;
+    name: string;
+    url_redacted: string;
+    created_at: number;
 }
 
 // `code` is the server's (unauthenticated, admin_disabled, csv_unterminated_quote…) or
@@ -190,5 +200,42 @@ export class AdminApi {
             `/events/${encodeURIComponent(id)}/audit?${q.toString()}`,
         );
         return { items: page.entries, next: page.next === null ? null : String(page.next) };
+    }
+
+    // RTMP targets of an event (/rtmp-targets): the URL with its stream key is sent once and
+    // shown redacted afterwards.
+    async rtmpTargets(id: string): Promise<RtmpTarget[]> {
+        return (await this.json<{ targets: RtmpTarget[] }>('GET', `/events/${encodeURIComponent(id)}/rtmp-targets`)).targets;
+    }
+
+    async addRtmpTarget(id: string, target: { name: string; url: string }): Promise<void> {
+        await this.call('POST', `/events/${encodeURIComponent(id)}/rtmp-targets`, target);
+    }
+
+    async removeRtmpTarget(id: string, target: string): Promise<void> {
+        await this.call('DELETE', `/events/${encodeURIComponent(id)}/rtmp-targets/${encodeURIComponent(target)}`);
+    }
+
+    // The broadcast's staff view; start and stop answer 202 with the view as it is then.
+    broadcast(id: string): Promise<BroadcastState> {
+        return this.view('GET', `/events/${encodeURIComponent(id)}/broadcast`);
+    }
+
+    startBroadcast(id: string, record: boolean): Promise<BroadcastState> {
+        return this.view('POST', `/events/${encodeURIComponent(id)}/broadcast/start`, record ? { record: true } : undefined);
+    }
+
+    stopBroadcast(id: string): Promise<BroadcastState> {
+        return this.view('POST', `/events/${encodeURIComponent(id)}/broadcast/stop`);
+    }
+
+    private async view(method: string, path: string, body?: unknown): Promise<BroadcastState> {
+        const raw = await this.json<unknown>(method, path, body);
+        try {
+            return parseBroadcastView(raw);
+        } catch (err) {
+            if (err instanceof ProtocolError) throw new AdminError('bad_response', `The server sent an unexpected answer: ${err.message}`, 200);
+            throw err;
+        }
     }
 }

@@ -1,6 +1,10 @@
-// The public viewer page (/watch?e=EVENT): gets a viewer token and shows the event. Watch-only:
-// no hand raising. The player arrives with the broadcast.
+// The public viewer page (/watch?e=EVENT): gets a viewer token and plays the event's broadcast.
+// Watch-only: no hand raising. A viewer token cannot open the realtime connection, so the page
+// does not know the broadcast's state: the player asks the playlist itself (missing → starts
+// soon, ENDLIST → ended, and it keeps looking for the next broadcast).
 import { useCallback, useEffect, useState } from 'react';
+import { hlsUrlFor } from '../../lib/broadcast/hlsUrl';
+import { Player } from '../../lib/broadcast/Player';
 import { eventFromSearch, requestViewerToken, type WatchResult } from './watchApi';
 import { S } from './strings';
 
@@ -36,9 +40,7 @@ export function WatchApp() {
             )}
             {result?.kind === 'ok' && (
                 <>
-                    <div className="card player" aria-label={S.broadcastHere}>
-                        <p className="muted">{S.broadcastHere}</p>
-                    </div>
+                    <Player src={hlsUrlFor(result.ticket.event.id)} state={null} strings={S.player} />
                     <p className="muted">{S.watchOnly}</p>
                 </>
             )}

@@ -1,6 +1,5 @@
 import { createRoot } from 'react-dom/client';
 import '../../styles/app.css';
-import './watch.css';
 import { WatchApp } from './App';
 
 const root = document.getElementById('root');

@@ -8,6 +8,13 @@ export const S = {
     failed: 'We could not reach the event right now. Please try again in a moment.',
     retry: 'Try again',
     watching: 'You are watching',
-    broadcastHere: 'The broadcast will appear here.',
+    player: {
+        label: 'The broadcast',
+        soon: 'The broadcast starts soon.',
+        reconnecting: 'Reconnecting to the broadcast…',
+        ended: 'The broadcast has ended.',
+        unmute: 'Unmute broadcast',
+        unsupported: 'This browser cannot play the broadcast. Please try another browser.',
+    },
     watchOnly: 'This is a watch-only link: to ask a question, use the personal link you were sent.',
 };
