@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "api/hls_settings.hpp"
 #include "api/server_limits.hpp"
 #include "media/sfu.hpp"
 #include "store/store.hpp"
@@ -32,6 +33,7 @@ struct ServeOptions {
     std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
     TlsFiles tls;
     ServerLimits limits;
+    HlsSettings hls;                      // secure_cookie is set from `tls`
     media::Sfu* sfu = nullptr;            // Janus (app/media_runtime); nullptr: media is off
     std::string ice_servers_json = "[]";  // RTCIceServer objects for the `media` plan
     // Called once the socket listens, with the port actually bound (tests use port 0).
