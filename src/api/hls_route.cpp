@@ -110,7 +110,10 @@ std::optional<std::string> valid_cookie(const ServerContext& ctx, const HttpRequ
 }
 
 HttpResponse not_found(const HttpRequest& req) {
-    return error_response(req, http::status::not_found, "not_found", "No such resource.");
+    // Its own code, not the router's not_found: a player (and docs/openapi.yaml's test) can tell
+    // "no such segment (yet, or any more)" from "no such route".
+    return error_response(req, http::status::not_found, "hls_not_found",
+                          "No such HLS file (not yet written, or rolled out of the playlist).");
 }
 
 }  // namespace

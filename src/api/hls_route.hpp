@@ -13,7 +13,7 @@ namespace onstage::api {
 
 bool is_hls_path(std::string_view path);
 
-// 200 with the file; 404 not_found for a bad name, an unknown event or a missing file; 403
+// 200 with the file; 404 hls_not_found for a bad name, an unknown event or a missing file; 403
 // hls_forbidden for a private event without a valid cookie.
 asio::awaitable<HttpResponse> handle_hls(ServerContext& ctx, const HttpRequest& req,
                                          const std::string& client);

@@ -277,7 +277,11 @@ asio::awaitable<HttpResponse> handle_watch(ServerContext& ctx, const HttpRequest
     const json out{{"token", ctx.signer.issue(claims)},
                    {"expires_at", claims.expires_at_ms},
                    {"event", event_json(*event)}};
-    co_return json_response(req, http::status::ok, out.dump());
+    HttpResponse res = json_response(req, http::status::ok, out.dump());
+    // onstage plays a public event's HLS without it; nginx or a CDN in front may check every
+    // event alike (docs/operations.md).
+    add_hls_cookie(ctx, res, event->id);
+    co_return res;
 }
 
 }  // namespace onstage::api

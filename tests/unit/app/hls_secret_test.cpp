@@ -53,9 +53,9 @@ TEST(HlsSecret, ConfiguredFileIsReadWithoutItsNewlineAndNeverCreated) {
 
 TEST(HlsSecret, ShortOrUnquotableSecretsAreRefused) {
     TempDir tmp;
-    for (const std::string bad :
-         {std::string(31, 'a'), std::string(257, 'a'), std::string(40, 'a') + " b",
-          std::string(40, 'a') + "\"", std::string(40, 'a') + ";"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             std::string(31, 'a'), std::string(257, 'a'), std::string(40, 'a') + " b",
+             std::string(40, 'a') + "\"", std::string(40, 'a') + ";"}) {
         write_file(tmp / "bad", bad);
         const auto r = load_or_create_hls_secret(tmp.path(), tmp / "bad");
         ASSERT_FALSE(r) << bad;

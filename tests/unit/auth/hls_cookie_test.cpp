@@ -49,10 +49,10 @@ TEST(HlsCookie, SaysWhenACookieIsMissingOrMalformed) {
     const std::string v = hls_cookie_value(kSecret, "ev-1", kExpires);
     const std::int64_t now = kExpires - 10;
     EXPECT_EQ(code_of(check_hls_cookie(kSecret, "ev-1", "", now)), "hls_cookie_missing");
-    for (const std::string bad :
-         {std::string("nonsense"), v.substr(0, 22), v.substr(0, 23), "," + v,
-          v.substr(0, 22) + ",-5", v.substr(0, 22) + ",12x", v.substr(0, 22) + ", 12", v.substr(1),
-          v.substr(0, 22) + ",1234567890123456789012"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             std::string("nonsense"), v.substr(0, 22), v.substr(0, 23), "," + v,
+             v.substr(0, 22) + ",-5", v.substr(0, 22) + ",12x", v.substr(0, 22) + ", 12",
+             v.substr(1), v.substr(0, 22) + ",1234567890123456789012"}) {
         EXPECT_EQ(code_of(check_hls_cookie(kSecret, "ev-1", bad, now)), "hls_cookie_malformed")
             << bad;
     }
