@@ -279,5 +279,22 @@ TEST_F(HlsServeTest, ViewerCountCountsEachPlayerOnce) {
     EXPECT_EQ(viewers_line(port, pub), "onstage_hls_viewers{event=\"" + pub + "\"} 2");
 }
 
+TEST(HlsSecretCli, AnUnusableSecretStopsServeBeforeItListens) {
+    TempDir tmp;
+    const auto file = tmp / "onstage.toml";
+    write_file(tmp / "short.secret", "too-short\n");
+    for (const auto& [secret, code] : std::vector<std::pair<std::string, std::string>>{
+             {(tmp / "absent.secret").string(), "hls_secret_unreadable"},
+             {(tmp / "short.secret").string(), "hls_secret_invalid"}}) {
+        write_file(file, "[server]\nport = 0\n[broadcast]\nhls_secret_file = \"" + secret + "\"\n");
+        const auto r = run_onstage(
+            {"--data-dir", (tmp / "data").string(), "serve", "--config", file.string()});
+        EXPECT_EQ(r.exit_code, 1) << r.out;
+        EXPECT_NE(r.err.find("[" + code + "]"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find(secret), std::string::npos) << r.err;
+        EXPECT_EQ(r.out.find("listening"), std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace onstage::testing
