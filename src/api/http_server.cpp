@@ -266,9 +266,13 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     if (web.empty()) {
         spdlog::warn("no web apps at '{}': serving placeholder pages", options.web_root.string());
     }
-    ServerContext ctx{
-        ioc,    store_worker,       signer, events, logins, crypto, metrics, sessions, web,
-        limits, options.admin_token};
+    HlsSettings hls = options.hls;
+    hls.secure_cookie = options.tls.enabled();
+    HlsViewers hls_viewers;
+    asio::thread_pool files(2);
+    ServerContext ctx{ioc,     store_worker,       signer, events, logins,      crypto,
+                      metrics, sessions,           web,    hls,    hls_viewers, files,
+                      limits,  options.admin_token};
 
     tcp::acceptor acceptor(ioc);
     if (!open_acceptor(acceptor, options)) {
@@ -298,6 +302,7 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
         t.join();
     }
     crypto.join();
+    files.join();
     store_worker.flush();
     spdlog::info("stopped");
     return 0;

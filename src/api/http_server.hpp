@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api/broadcast_runtime.hpp"
+#include "api/hls_settings.hpp"
 #include "api/server_limits.hpp"
 #include "media/sfu.hpp"
 #include "store/store.hpp"
@@ -33,6 +34,7 @@ struct ServeOptions {
     std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
     TlsFiles tls;
     ServerLimits limits;
+    HlsSettings hls;                      // secure_cookie is set from `tls`
     media::Sfu* sfu = nullptr;            // Janus (app/media_runtime); nullptr: media is off
     std::string ice_servers_json = "[]";  // RTCIceServer objects for the `media` plan
     // How events broadcast (app/media_runtime); nullptr: they cannot.

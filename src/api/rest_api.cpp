@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/hls_route.hpp"
 #include "auth/access_key.hpp"
 #include "auth/random.hpp"
 
@@ -136,7 +137,9 @@ asio::awaitable<HttpResponse> handle_login(ServerContext& ctx, const HttpRequest
           {"name", facts.event->name},
           {"public", facts.event->is_public}}},
     };
-    co_return json_response(req, http::status::ok, out.dump());
+    HttpResponse res = json_response(req, http::status::ok, out.dump());
+    add_hls_cookie(ctx, res, facts.event->id);  // the broadcast of a private event plays
+    co_return res;
 }
 
 }  // namespace onstage::api
@@ -209,7 +212,9 @@ asio::awaitable<HttpResponse> handle_me(ServerContext& ctx, const HttpRequest& r
                        {"me", {{"id", claims->participant_id}, {"name", ""}, {"role", "viewer"}}},
                        {"state", nullptr},
                        {"expires_at", claims->expires_at_ms}};
-        co_return json_response(req, http::status::ok, out.dump());
+        HttpResponse res = json_response(req, http::status::ok, out.dump());
+        add_hls_cookie(ctx, res, event.id);
+        co_return res;
     }
     auto read = [event_id = claims->event_id, pid = claims->participant_id](store::Store& s) {
         SessionFacts f;
@@ -236,7 +241,9 @@ asio::awaitable<HttpResponse> handle_me(ServerContext& ctx, const HttpRequest& r
                      {"role", domain::to_string(claims->role)}}},
                    {"state", json::parse(snapshot)},
                    {"expires_at", claims->expires_at_ms}};
-    co_return json_response(req, http::status::ok, out.dump());
+    HttpResponse res = json_response(req, http::status::ok, out.dump());
+    add_hls_cookie(ctx, res, event.id);  // refreshed while the app is open
+    co_return res;
 }
 
 asio::awaitable<HttpResponse> handle_watch(ServerContext& ctx, const HttpRequest& req) {
@@ -270,7 +277,11 @@ asio::awaitable<HttpResponse> handle_watch(ServerContext& ctx, const HttpRequest
     const json out{{"token", ctx.signer.issue(claims)},
                    {"expires_at", claims.expires_at_ms},
                    {"event", event_json(*event)}};
-    co_return json_response(req, http::status::ok, out.dump());
+    HttpResponse res = json_response(req, http::status::ok, out.dump());
+    // onstage plays a public event's HLS without it; nginx or a CDN in front may check every
+    // event alike (docs/operations.md).
+    add_hls_cookie(ctx, res, event->id);
+    co_return res;
 }
 
 }  // namespace onstage::api

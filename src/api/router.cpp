@@ -2,6 +2,7 @@
 
 #include "api/admin_api.hpp"
 #include "api/async.hpp"
+#include "api/hls_route.hpp"
 #include "api/placeholder_page.hpp"
 
 namespace onstage::api {
@@ -20,6 +21,20 @@ HttpResponse text_response(const HttpRequest& req, http::status status,
     res.set(http::field::content_type,
             beast::string_view(content_type.data(), content_type.size()));
     return res;
+}
+
+std::string render_hls_viewers(const HlsViewers& viewers) {
+    std::string out =
+        "# HELP onstage_hls_viewers Distinct HLS players that fetched a playlist in the last "
+        "15 s.\n# TYPE onstage_hls_viewers gauge\n";
+    for (const auto& [event_id, count] : viewers.all(now_ms())) {
+        out.append("onstage_hls_viewers{event=\"")
+            .append(event_id)
+            .append("\"} ")
+            .append(std::to_string(count))
+            .append("\n");
+    }
+    return out;
 }
 
 }  // namespace
@@ -57,6 +72,9 @@ asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
     if (!is_get(req)) {
         co_return method_not_allowed(req, "GET, HEAD");
     }
+    if (is_hls_path(path)) {
+        co_return co_await handle_hls(ctx, req, client);
+    }
     if (path == "/healthz") {
         co_return json_response(req, http::status::ok, R"({"status":"ok"})");
     }
@@ -69,7 +87,7 @@ asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
     }
     if (path == "/metrics") {
         co_return text_response(req, http::status::ok, "text/plain; version=0.0.4",
-                                ctx.metrics.render());
+                                ctx.metrics.render() + render_hls_viewers(ctx.hls_viewers));
     }
     if (const StaticFile* file = ctx.web.find(path)) {
         HttpResponse res = text_response(req, http::status::ok, file->content_type, file->body);

@@ -14,6 +14,8 @@
 #include <unordered_map>
 
 #include "api/event_runtime.hpp"
+#include "api/hls_settings.hpp"
+#include "api/hls_viewers.hpp"
 #include "api/metrics.hpp"
 #include "api/server_limits.hpp"
 #include "api/static_files.hpp"
@@ -90,6 +92,9 @@ struct ServerContext {
     Metrics& metrics;
     SessionSet& sessions;
     const StaticFiles& web;
+    const HlsSettings& hls;
+    HlsViewers& hls_viewers;
+    asio::thread_pool& files;  // HLS file reads: never on an I/O thread
     ServerLimits limits;
     std::string admin_token;  // empty: the admin API answers 404
     std::atomic<bool> draining{false};

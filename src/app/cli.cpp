@@ -12,6 +12,7 @@
 #include "app/data_dir.hpp"
 #include "app/demo_command.hpp"
 #include "app/event_commands.hpp"
+#include "app/hls_secret.hpp"
 #include "app/media_runtime.hpp"
 
 namespace onstage::app {
@@ -120,10 +121,13 @@ int dispatch(CLI::App& app, Flags& f) {
     }
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
+        if (const int rc = configure_hls(data_dir, config->broadcast, config->serve); rc != 0) {
+            return rc;
+        }
         on_listening(config->serve, "onstage listening on {}://{}:{}");
         return serve_with_media(data_dir, config->media, config->serve, std::move(store));
     }
-    DemoOptions demo{data_dir, f.samples_dir, config->serve, config->media};
+    DemoOptions demo{data_dir, f.samples_dir, config->serve, config->media, config->broadcast};
     on_listening(demo.serve, "onstage demo is running at {}://{}:{}/ (Ctrl-C stops it)");
     return run_demo(demo);
 }

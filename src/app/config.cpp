@@ -138,6 +138,14 @@ constexpr std::array kSettings{
     Setting{"media", "rtp_port_range", "ONSTAGE_MEDIA_RTP_PORT_RANGE", "", Kind::port_range, 0, 0,
             "", "UDP ports Janus uses for media (min-max)",
             [](Config& c, const Value& v) { c.media.rtp_port_range = text(v); }},
+    Setting{"broadcast", "hls_cookie_seconds", "ONSTAGE_BROADCAST_HLS_COOKIE_SECONDS", "",
+            Kind::integer, 60, 604800, "", "Lifetime of a private event's HLS playback cookie",
+            [](Config& c, const Value& v) {
+                c.broadcast.hls_cookie_seconds = static_cast<int>(number(v));
+            }},
+    Setting{"broadcast", "hls_secret_file", "ONSTAGE_BROADCAST_HLS_SECRET_FILE", "", Kind::path, 0,
+            0, "", "Secret of the HLS playback cookies (default: <data_dir>/hls.secret)",
+            [](Config& c, const Value& v) { c.broadcast.hls_secret_file = text(v); }},
 };
 
 const Setting* find_setting(std::string_view section, std::string_view key) {

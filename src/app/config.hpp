@@ -36,6 +36,14 @@ struct MediaConfig {
     std::vector<IceServer> ice_servers;
 };
 
+// [broadcast]: the live program (HLS, recording, RTMP) and who may play it back.
+struct BroadcastSettings {
+    // The secret behind private events' playback cookies; empty: <data_dir>/hls.secret, created
+    // on the first serve (app/hls_secret.hpp).
+    std::filesystem::path hls_secret_file;
+    int hls_cookie_seconds = 43200;  // lifetime of an issued playback cookie
+};
+
 struct Config {
     std::filesystem::path data_dir = "onstage-data";
     std::filesystem::path file;  // the config file read, if any
@@ -45,6 +53,7 @@ struct Config {
     std::string log_level = "info";          // trace, debug, info, warn, error
     std::string log_format = "text";         // text, json
     MediaConfig media;
+    BroadcastSettings broadcast;
 };
 
 // One line for the user: message already names the file:line:column or variable and the key.

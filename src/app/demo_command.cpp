@@ -7,6 +7,7 @@
 
 #include "app/data_dir.hpp"
 #include "app/event_commands.hpp"
+#include "app/hls_secret.hpp"
 #include "app/media_runtime.hpp"
 #include "auth/random.hpp"
 #include "importer/links.hpp"
@@ -90,6 +91,9 @@ int run_demo(const DemoOptions& options) {
     // The console needs the admin token: without one in the config, the demo makes one up for
     // this run (and shows it), so every app can be tried from the printed lines.
     api::ServeOptions serve = options.serve;
+    if (const int rc = configure_hls(options.data_dir, options.broadcast, serve); rc != 0) {
+        return rc;
+    }
     if (serve.admin_token.empty()) {
         serve.admin_token = auth::random_base32(26);
     }

@@ -15,6 +15,7 @@ struct DemoOptions {
     std::filesystem::path samples_dir;
     api::ServeOptions serve;
     MediaConfig media;  // the demo spawns Janus unless media.janus says otherwise
+    BroadcastSettings broadcast;
 };
 
 int run_demo(const DemoOptions& options);

@@ -60,8 +60,9 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     std::set<std::string> paths;
     for (const auto& op : ops) {
         paths.insert(op.path);
-        const std::string target =
-            std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456");
+        const std::string target = std::regex_replace(
+            std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456"),
+            std::regex(R"(\{file\})"), "index.m3u8");
         const std::string body = op.method == "POST" ? "{}" : "";
         const auto r = http_request(
             port, op.method, target,
@@ -77,7 +78,7 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     for (const char* served :
          {"/api/v1/login", "/api/v1/me", "/api/v1/watch", "/api/v1/admin/events",
           "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end", "/healthz", "/readyz",
-          "/metrics"}) {
+          "/metrics", "/hls/{id}/{file}"}) {
         EXPECT_EQ(paths.count(served), 1U) << served << " is served but not documented";
     }
 }

@@ -46,6 +46,11 @@ TEST(Tls, ServesHttpsAndWssOnOnePortAndRefusesPlainHttp) {
     const json login{{"event_id", event.id}, {"participant_id", event.attendee_id}};
     const auto token = https_post(port, "/api/v1/login", login.dump(), cert.cert);
     ASSERT_EQ(token.status, 200) << token.body;
+    EXPECT_NE(token.headers.find("; Path=/hls/" + event.id +
+                                 "/; Max-Age=43200; HttpOnly; "
+                                 "SameSite=Lax; Secure\r\n"),
+              std::string::npos)
+        << "the HLS playback cookie is Secure under TLS: " << token.headers;
     WssClient ws(port, "/api/v1/live?e=" + event.id, cert.cert.string());
     ws.send({{"type", "hello"}, {"token", json::parse(token.body).at("token")}, {"since", 0}});
     const auto welcome = ws.next();
