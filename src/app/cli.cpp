@@ -14,6 +14,7 @@
 #include "app/event_commands.hpp"
 #include "app/hls_secret.hpp"
 #include "app/media_runtime.hpp"
+#include "broadcast/compositor_worker.hpp"
 
 namespace onstage::app {
 namespace {
@@ -153,10 +154,15 @@ int run_cli(int argc, char** argv) {
     auto* demo = app.add_subcommand("demo", "Create a demo event, print its links and serve it");
     add_serve_flags(*demo, f);
     demo->add_option("--samples", f.samples_dir, "Directory with the sample roster CSVs");
+    auto* compositor = app.add_subcommand(
+        "compositor", "Broadcast worker started by serve (JSON lines on stdin and stdout)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (compositor->parsed()) {
+        return broadcast::run_compositor();  // needs no config: serve sends everything
     }
     try {
         return dispatch(app, f);
