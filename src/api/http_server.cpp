@@ -258,9 +258,14 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     StoreWorker store_worker(std::move(store));
     asio::thread_pool crypto(1);
     const ServerLimits& limits = options.limits;
+    // Before the registry: runtimes ask it for their viewer count until they are destroyed.
+    HlsViewers hls_viewers;
+    auto viewers_of = [&hls_viewers](const std::string& event_id) {
+        return hls_viewers.viewers(event_id, now_ms());
+    };
     EventRegistry events(
         ioc, store_worker, metrics, limits.invite_timeout_ms,
-        MediaSettings{options.sfu, options.ice_servers_json, options.broadcast, {}});
+        MediaSettings{options.sfu, options.ice_servers_json, options.broadcast, viewers_of});
     LoginThrottle logins;
     const StaticFiles web(options.web_root);
     if (web.empty()) {
@@ -268,7 +273,6 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     }
     HlsSettings hls = options.hls;
     hls.secure_cookie = options.tls.enabled();
-    HlsViewers hls_viewers;
     asio::thread_pool files(2);
     ServerContext ctx{ioc,     store_worker,       signer, events, logins,      crypto,
                       metrics, sessions,           web,    hls,    hls_viewers, files,

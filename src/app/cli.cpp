@@ -126,7 +126,8 @@ int dispatch(CLI::App& app, Flags& f) {
             return rc;
         }
         on_listening(config->serve, "onstage listening on {}://{}:{}");
-        return serve_with_media(data_dir, config->media, config->serve, std::move(store));
+        return serve_with_media(data_dir, config->media, config->broadcast, config->serve,
+                                std::move(store));
     }
     DemoOptions demo{data_dir, f.samples_dir, config->serve, config->media, config->broadcast};
     on_listening(demo.serve, "onstage demo is running at {}://{}:{}/ (Ctrl-C stops it)");

@@ -146,6 +146,23 @@ constexpr std::array kSettings{
     Setting{"broadcast", "hls_secret_file", "ONSTAGE_BROADCAST_HLS_SECRET_FILE", "", Kind::path, 0,
             0, "", "Secret of the HLS playback cookies (default: <data_dir>/hls.secret)",
             [](Config& c, const Value& v) { c.broadcast.hls_secret_file = text(v); }},
+    Setting{"broadcast", "resolution", "ONSTAGE_BROADCAST_RESOLUTION", "", Kind::choice, 0, 0,
+            "720p|1080p", "Size of the composed program (30 fps)",
+            [](Config& c, const Value& v) { c.broadcast.resolution = text(v); }},
+    Setting{"broadcast", "segment_seconds", "ONSTAGE_BROADCAST_SEGMENT_SECONDS", "", Kind::integer,
+            1, 6, "", "HLS segment length; viewers lag about three segments behind",
+            [](Config& c, const Value& v) {
+                c.broadcast.segment_seconds = static_cast<int>(number(v));
+            }},
+    Setting{"broadcast", "playlist_segments", "ONSTAGE_BROADCAST_PLAYLIST_SEGMENTS", "",
+            Kind::integer, 3, 60, "", "Segments a live HLS playlist lists (older ones are deleted)",
+            [](Config& c, const Value& v) {
+                c.broadcast.playlist_segments = static_cast<int>(number(v));
+            }},
+    Setting{
+        "broadcast", "video_kbps", "ONSTAGE_BROADCAST_VIDEO_KBPS", "", Kind::integer, 0, 20000, "",
+        "H.264 bitrate of the program (0: 2500 at 720p, 4500 at 1080p)",
+        [](Config& c, const Value& v) { c.broadcast.video_kbps = static_cast<int>(number(v)); }},
 };
 
 const Setting* find_setting(std::string_view section, std::string_view key) {

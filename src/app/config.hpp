@@ -41,7 +41,11 @@ struct BroadcastSettings {
     // The secret behind private events' playback cookies; empty: <data_dir>/hls.secret, created
     // on the first serve (app/hls_secret.hpp).
     std::filesystem::path hls_secret_file;
-    int hls_cookie_seconds = 43200;  // lifetime of an issued playback cookie
+    int hls_cookie_seconds = 43200;   // lifetime of an issued playback cookie
+    std::string resolution = "720p";  // the program: 720p (1280x720) or 1080p (1920x1080), 30 fps
+    int segment_seconds = 1;          // HLS segment length (and keyframe interval)
+    int playlist_segments = 6;        // segments a live playlist lists
+    int video_kbps = 0;               // H.264 bitrate; 0: 2500 at 720p, 4500 at 1080p
 };
 
 struct Config {

@@ -99,7 +99,8 @@ int run_demo(const DemoOptions& options) {
     }
     fmt::print("  {:<9} {:<18} {}/console   admin token: {}\n\n", "console", "(producer)",
                event->base_url, serve.admin_token);
-    return serve_with_media(options.data_dir, options.media, serve, std::move(store));
+    return serve_with_media(options.data_dir, options.media, options.broadcast, serve,
+                            std::move(store));
 }
 
 }  // namespace onstage::app

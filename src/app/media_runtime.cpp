@@ -24,7 +24,8 @@ std::string ice_servers_json(const std::vector<IceServer>& servers) {
 }
 
 int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& media,
-                     api::ServeOptions serve, std::unique_ptr<store::Store> store) {
+                     const BroadcastSettings& broadcast_settings, api::ServeOptions serve,
+                     std::unique_ptr<store::Store> store) {
     std::unique_ptr<media::JanusSupervisor> janus;
     if (media.janus != "off") {
         media::JanusSupervisorOptions options;
@@ -46,6 +47,16 @@ int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& m
         auto broadcast = std::make_shared<api::BroadcastOptions>();
         broadcast->data_dir = std::filesystem::absolute(data_dir);
         broadcast->worker_argv = {"/proc/self/exe", "compositor"};
+        const bool full_hd = broadcast_settings.resolution == "1080p";
+        constexpr int kFullHdKbps = 4500;
+        constexpr int kHdKbps = 2500;
+        broadcast->output.width = full_hd ? 1920 : 1280;
+        broadcast->output.height = full_hd ? 1080 : 720;
+        broadcast->output.segment_ms = broadcast_settings.segment_seconds * 1000;
+        broadcast->output.playlist_segments = broadcast_settings.playlist_segments;
+        broadcast->output.video_kbps = broadcast_settings.video_kbps > 0
+                                           ? broadcast_settings.video_kbps
+                                           : (full_hd ? kFullHdKbps : kHdKbps);
         serve.broadcast = std::move(broadcast);
     } else {
         spdlog::info("media is off (media.janus = \"off\"): no audio/video");

@@ -19,6 +19,7 @@ std::string ice_servers_json(const std::vector<IceServer>& servers);
 // api::serve() with Janus beside it (none when media.janus is "off"). Returns serve()'s exit
 // code, or non-zero with one error line (janus_start_failed) if Janus cannot be started.
 int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& media,
-                     api::ServeOptions serve, std::unique_ptr<store::Store> store);
+                     const BroadcastSettings& broadcast, api::ServeOptions serve,
+                     std::unique_ptr<store::Store> store);
 
 }  // namespace onstage::app
