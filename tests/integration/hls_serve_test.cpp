@@ -16,12 +16,14 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kPlaylist =
+constexpr std::string_view kPlaylist =
     "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:7\n"
     "#EXTINF:1.000,\nr1-00007.ts\n";
+
 // A segment with the bytes a text path would mangle: NUL, CR LF, high bytes.
-const std::string kSegment =
-    std::string("\x47\x40\x00\x10\r\n\xff\xfe", 8) + std::string(5000, 'S');
+std::string segment_bytes() {
+    return std::string("\x47\x40\x00\x10\r\n\xff\xfe", 8) + std::string(5000, 'S');
+}
 
 // The value of header `name` (case-insensitive) in raw response headers; every one if repeated.
 std::vector<std::string> header_values(const HttpReply& r, const std::string& name) {
@@ -68,16 +70,16 @@ protected:
     // An event with a playlist and one segment on disk, as the compositor leaves them.
     std::string event_with_files(const std::string& name, bool is_public) {
         created_ = create(name, is_public);
-        const std::string id = created_["event"]["id"];
+        std::string id = created_["event"]["id"];
         const auto dir = tmp / "data" / "hls" / id;
         std::filesystem::create_directories(dir);
-        write_file(dir / "index.m3u8", kPlaylist);
-        write_file(dir / "r1-00007.ts", kSegment);
+        write_file(dir / "index.m3u8", std::string(kPlaylist));
+        write_file(dir / "r1-00007.ts", segment_bytes());
         write_file(dir / "notes.txt", "not a playlist");
         return id;
     }
 
-    HttpReply get(const std::string& target, std::vector<std::string> headers = {},
+    HttpReply get(const std::string& target, const std::vector<std::string>& headers = {},
                   const std::string& method = "GET") {
         return http_request(port, method, target, headers);
     }
@@ -112,13 +114,13 @@ TEST_F(HlsServeTest, PublicEventServesPlaylistAndSegmentsToAnyone) {
 
     const auto segment = get(base + "r1-00007.ts");
     ASSERT_EQ(segment.status, 200);
-    EXPECT_EQ(segment.body, kSegment);
+    EXPECT_EQ(segment.body, segment_bytes());
     EXPECT_EQ(header(segment, "content-type"), "video/mp2t");
     EXPECT_EQ(header(segment, "cache-control"), "public, max-age=86400, immutable");
 
     const auto head = get(base + "r1-00007.ts", {}, "HEAD");
     EXPECT_EQ(head.status, 200);
-    EXPECT_EQ(header(head, "content-length"), std::to_string(kSegment.size()));
+    EXPECT_EQ(header(head, "content-length"), std::to_string(segment_bytes().size()));
     EXPECT_TRUE(head.body.empty());
     EXPECT_EQ(header(get(base + "index.m3u8", {}, "HEAD"), "content-length"),
               std::to_string(kPlaylist.size()));
@@ -140,7 +142,8 @@ TEST_F(HlsServeTest, NamesOutsideThePatternNeverReachTheDisk) {
     const std::string base = "/hls/" + id + "/";
     // Files that exist (the secret, the database, a text file) behind every spelling.
     for (const std::string& target : std::vector<std::string>{
-             base + "notes.txt", base + "../../hls.secret", base + "../" + id + "/index.m3u8",
+             base + "notes.txt", base + "../../hls.secret",
+             base + std::string("../").append(id).append("/index.m3u8"),
              base + "%2e%2e/%2e%2e/hls.secret", base + "%2e%2e%2findex.m3u8", base + "index%2em3u8",
              base + "sub/index.m3u8", base + "/index.m3u8", base + "a..b.ts", base + ".m3u8",
              base + "", "/hls/" + id, std::string("/hls//index.m3u8"),
@@ -184,7 +187,7 @@ TEST_F(HlsServeTest, PrivateEventNeedsTheCookieFromLoginForThatEvent) {
     EXPECT_EQ(header(playlist, "cache-control"), "no-cache");
     const auto segment = get(base + "r1-00007.ts", {with_cookie});
     ASSERT_EQ(segment.status, 200);
-    EXPECT_EQ(segment.body, kSegment);
+    EXPECT_EQ(segment.body, segment_bytes());
     EXPECT_EQ(header(segment, "cache-control"), "private, max-age=86400, immutable");
 
     // Crafted with the server's own secret, but expired.
@@ -201,7 +204,7 @@ TEST_F(HlsServeTest, PrivateEventNeedsTheCookieFromLoginForThatEvent) {
               403);
     // Tampered: the expiry pushed out, or the hash altered.
     const std::string hash = cookie.substr(0, cookie.find(','));
-    const std::string longer = hash + "," + std::to_string(now_s() + 86400 * 30);
+    const std::string longer = hash + "," + std::to_string(now_s() + std::int64_t{86400} * 30);
     EXPECT_EQ(get(base + "index.m3u8", {"Cookie: onstage_hls=" + longer}).status, 403);
     std::string flipped = cookie;
     flipped[0] = flipped[0] == 'A' ? 'B' : 'A';

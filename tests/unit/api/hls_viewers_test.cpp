@@ -16,7 +16,7 @@ TEST(HlsViewers, CountsEachPlayerOnceWithinTheWindow) {
     const auto a = HlsViewers::viewer_key("10.0.0.1", "Safari", "");
     const auto b = HlsViewers::viewer_key("10.0.0.1", "Firefox", "");
     for (int i = 0; i < 5; ++i) {
-        v.record("ev", a, kT0 + i * 1000);
+        v.record("ev", a, kT0 + domain::TimeMs{i} * 1000);
     }
     v.record("ev", b, kT0 + 2000);
     v.record("other", a, kT0 + 2000);
@@ -51,6 +51,7 @@ TEST(HlsViewers, ListsWatchedEventsAndForgetsTheRest) {
 TEST(HlsViewers, SafeFromManyThreads) {
     HlsViewers v;
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&v, t] {
             for (int i = 0; i < 1000; ++i) {

@@ -9,7 +9,8 @@
 namespace onstage::auth {
 namespace {
 
-const std::string kSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+constexpr std::string_view kSecret =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 constexpr std::int64_t kExpires = 1'767'225'600;
 
 std::string code_of(const Result<Ok, HlsCookieError>& r) {
@@ -36,7 +37,8 @@ TEST(HlsCookie, RefusesAnotherEventAnotherSecretAndTampering) {
     const std::string v = hls_cookie_value(kSecret, "ev-1", kExpires);
     const std::int64_t now = kExpires - 10;
     EXPECT_EQ(code_of(check_hls_cookie(kSecret, "ev-2", v, now)), "hls_cookie_invalid");
-    EXPECT_EQ(code_of(check_hls_cookie(kSecret + "x", "ev-1", v, now)), "hls_cookie_invalid");
+    EXPECT_EQ(code_of(check_hls_cookie(std::string(kSecret) + "x", "ev-1", v, now)),
+              "hls_cookie_invalid");
     std::string flipped = v;
     flipped[3] = flipped[3] == 'A' ? 'B' : 'A';
     EXPECT_EQ(code_of(check_hls_cookie(kSecret, "ev-1", flipped, now)), "hls_cookie_invalid");
