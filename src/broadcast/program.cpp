@@ -138,7 +138,10 @@ void Program::start() {
     if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         throw PipelineError("pipeline_failed", "the program pipeline would not start");
     }
-    const TeePoint tees{bin, video_tee_, audio_tee_};
+}
+
+void Program::start_rtmp() {
+    const TeePoint tees{GST_BIN(pipeline_.get()), video_tee_, audio_tee_};
     for (const auto& target : settings_.rtmp) {
         rtmp_.push_back(std::make_unique<RtmpOutput>(target, tees, emit_));
         rtmp_.back()->start();
@@ -298,6 +301,9 @@ void Program::handle(GstMessage* message) {
             if (next == GST_STATE_PLAYING) {
                 ready_ = true;
                 emit_(ReadyEvent{});
+                // Added to a running pipeline: a target that fails while the pipeline is
+                // still going to PLAYING would hold that state change up.
+                start_rtmp();
             }
         }
         break;

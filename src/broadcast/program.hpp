@@ -45,6 +45,7 @@ private:
     void build_video();
     void build_audio();
     void relayout();
+    void start_rtmp();
     void apply_title();
     void finish(int exit_code);
     ProgramInput* find(const std::string& id);

@@ -129,7 +129,21 @@ bool HlsOutput::handle_element_message(const GstStructure* s) {
     }
     write_playlist();
     emit_(SegmentEvent{sequence, uri, duration_ms});
+    // How long after its last frame was captured the segment became fetchable: the number
+    // bench/run-compositor reports.
+    spdlog::info("segment {} listed {} ms after its end", sequence,
+                 static_cast<long long>(running_time_now() - running) / 1000000);
     return true;
+}
+
+GstClockTime HlsOutput::running_time_now() const {
+    GstClock* clock = gst_element_get_clock(splitmux_);
+    if (clock == nullptr) {
+        return 0;
+    }
+    const GstClockTime now = gst_clock_get_time(clock);
+    gst_object_unref(clock);
+    return now - gst_element_get_base_time(splitmux_);
 }
 
 void HlsOutput::finish() {

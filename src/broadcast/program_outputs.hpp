@@ -30,6 +30,7 @@ public:
 
 private:
     void write_playlist();
+    GstClockTime running_time_now() const;
 
     OutputSettings settings_;
     std::string run_;

@@ -3,6 +3,7 @@
 // came out: the HLS playlist and segments (H.264 + AAC, 1280x720, each publisher's colour in its
 // tile as the layout changes), the MP4 after stop and after SIGTERM, a resumed playlist, and an
 // RTMP target received by a local ffmpeg while a second, dead target keeps retrying.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -112,6 +113,24 @@ public:
         }
     }
     const std::vector<Json>& seen() const { return events_; }
+
+    // Like wait_for, but also matches events already read (and does not move the cursor).
+    bool seen_or_wait(const std::string& type, const std::function<bool(const Json&)>& pred,
+                      std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (std::size_t i = 0;; ++i) {
+            while (i >= events_.size()) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now());
+                if (left <= 0ms || !read_some(left)) {
+                    return false;
+                }
+            }
+            if (events_[i].value("type", "") == type && pred(events_[i])) {
+                return true;
+            }
+        }
+    }
 
     // Waits for the exit; the wait status, or nullopt after `timeout`.
     std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
@@ -337,8 +356,9 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
     s.rtmp = {{"t1", "rtmp://127.0.0.1:" + std::to_string(rtmp_port) + "/live/x"},
               {"t2", "rtmp://127.0.0.1:" + std::to_string(free_port()) + "/live/dead"}};
     w.send(broadcast::StartCommand{s});
-    ASSERT_TRUE(w.wait_for("ready"));
+    // Nobody on yet: the slate (its layout event comes as the pipeline is built).
     ASSERT_TRUE(w.wait_for("layout", [](const Json& e) { return has_layout(e, "slate"); }));
+    ASSERT_TRUE(w.wait_for("ready"));
 
     w.send(broadcast::AddCommand{camera("i1", "Ada", "talent")});
     const auto r1 = w.wait_for("input_ready");
@@ -357,8 +377,10 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
               (std::vector<std::string>{"red", "blue"}));
 
     const std::string seg = listed_segments(hls / "index.m3u8").back();
-    EXPECT_EQ(probe(hls / seg, "stream=codec_name,width,height"),
-              "codec_name=h264\nwidth=1280\nheight=720\ncodec_name=aac\n");
+    const std::string streams = probe(hls / seg, "stream=codec_name,width,height");
+    EXPECT_NE(streams.find("codec_name=h264\nwidth=1280\nheight=720\n"), std::string::npos)
+        << streams;
+    EXPECT_NE(streams.find("codec_name=aac\n"), std::string::npos) << streams;
     EXPECT_TRUE(std::regex_match(seg, std::regex(R"(r[0-9a-f]+-\d{5}\.ts)"))) << seg;
 
     w.send(broadcast::AddCommand{camera("i3", "Cy", "guest")});
@@ -375,17 +397,16 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
               (std::vector<std::string>{"red", "blue"}));
 
     // The good target went live; the dead one keeps retrying on its own.
-    EXPECT_TRUE(w.wait_for(
+    EXPECT_TRUE(w.seen_or_wait(
         "rtmp", [](const Json& e) { return e["id"] == "t1" && e["state"] == "live"; }, 15s));
     int t2_retries = 0;
-    for (const auto& e : w.seen()) {
-        t2_retries += e.value("type", "") == "rtmp" && e["id"] == "t2" && e["state"] == "retrying";
-    }
-    if (t2_retries < 2) {
-        EXPECT_TRUE(w.wait_for(
-            "rtmp", [](const Json& e) { return e["id"] == "t2" && e["state"] == "retrying"; },
-            15s));
-    }
+    EXPECT_TRUE(w.seen_or_wait(
+        "rtmp",
+        [&](const Json& e) {
+            t2_retries += e["id"] == "t2" && e["state"] == "retrying";
+            return t2_retries >= 2;
+        },
+        20s));
 
     w.send(broadcast::StopCommand{});
     const auto stopped = w.wait_for("stopped", nullptr, 20s);
