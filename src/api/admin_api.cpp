@@ -71,8 +71,35 @@ std::optional<HttpResponse> check_admin(ServerContext& ctx, const HttpRequest& r
     return std::nullopt;
 }
 
+asio::awaitable<HttpResponse> route_rtmp_targets(ServerContext& ctx, const HttpRequest& req,
+                                                 const std::string& event_id,
+                                                 const std::string& target_id) {
+    if (target_id.empty()) {
+        if (req.method() == http::verb::post) {
+            co_return co_await admin::add_rtmp_target(ctx, req, event_id);
+        }
+        if (!is_get(req)) {
+            co_return method_not_allowed(req, "GET, HEAD, POST");
+        }
+        co_return co_await admin::list_rtmp_targets(ctx, req, event_id);
+    }
+    if (req.method() != http::verb::delete_) {
+        co_return method_not_allowed(req, "DELETE");
+    }
+    co_return co_await admin::remove_rtmp_target(ctx, req, event_id, target_id);
+}
+
+// `sub` is the segment after the action (e.g. a target id), empty if there is none.
 asio::awaitable<HttpResponse> route_event(ServerContext& ctx, const HttpRequest& req,
-                                          const std::string& event_id, std::string_view action) {
+                                          const std::string& event_id, std::string_view action,
+                                          std::string_view sub) {
+    if (action == "rtmp-targets") {
+        const std::string target_id(sub);
+        co_return co_await route_rtmp_targets(ctx, req, event_id, target_id);
+    }
+    if (!sub.empty()) {
+        co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
+    }
     if (action == "rotate-keys") {
         if (req.method() != http::verb::post) {
             co_return method_not_allowed(req, "POST");
@@ -118,7 +145,7 @@ asio::awaitable<HttpResponse> handle_admin(ServerContext& ctx, const HttpRequest
     }
     const std::string_view target(req.target().data(), req.target().size());
     const auto parts = segments_after(target.substr(0, target.find('?')), kAdminPrefix);
-    if (parts.empty() || parts[0] != "events" || parts.size() > 3) {
+    if (parts.empty() || parts[0] != "events" || parts.size() > 4) {
         co_return error_response(req, http::status::not_found, "not_found", "No such resource.");
     }
     if (parts.size() == 1) {
@@ -135,8 +162,9 @@ asio::awaitable<HttpResponse> handle_admin(ServerContext& ctx, const HttpRequest
                                  "Event ids are lower-case letters, digits and dashes.");
     }
     const std::string event_id(parts[1]);
-    const std::string_view action = parts.size() == 3 ? parts[2] : std::string_view();
-    co_return co_await route_event(ctx, req, event_id, action);
+    const std::string_view action = parts.size() >= 3 ? parts[2] : std::string_view();
+    const std::string_view sub = parts.size() == 4 ? parts[3] : std::string_view();
+    co_return co_await route_event(ctx, req, event_id, action, sub);
 }
 
 }  // namespace onstage::api

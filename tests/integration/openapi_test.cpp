@@ -60,8 +60,10 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     std::set<std::string> paths;
     for (const auto& op : ops) {
         paths.insert(op.path);
-        const std::string target =
-            std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456");
+        // Other path parameters (e.g. {target}) get a well-formed id that names nothing.
+        const std::string target = std::regex_replace(
+            std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456"),
+            std::regex(R"(\{[a-z_]+\})"), "nosuchthing");
         const std::string body = op.method == "POST" ? "{}" : "";
         const auto r = http_request(
             port, op.method, target,
@@ -76,8 +78,10 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     }
     for (const char* served :
          {"/api/v1/login", "/api/v1/me", "/api/v1/watch", "/api/v1/admin/events",
-          "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end", "/healthz", "/readyz",
-          "/metrics"}) {
+
+          "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end",
+          "/api/v1/admin/events/{id}/rtmp-targets",
+          "/api/v1/admin/events/{id}/rtmp-targets/{target}", "/healthz", "/readyz", "/metrics"}) {
         EXPECT_EQ(paths.count(served), 1U) << served << " is served but not documented";
     }
 }
