@@ -19,7 +19,7 @@ constexpr const char* kKey = "live_9876_SECRETKEY";
 
 // Writes a config that `serve` and the CLI read alike: the admin token, and the port.
 std::filesystem::path write_config(const TempDir& tmp, int port, bool with_token = true) {
-    const auto file = tmp / "cli.toml";
+    auto file = tmp / "cli.toml";
     std::string text = "[server]\nport = " + std::to_string(port) + "\n";
     if (with_token) {
         text += "[admin]\ntoken = \"" + std::string(kAdminToken) + "\"\n";

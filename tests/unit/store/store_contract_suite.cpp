@@ -543,6 +543,7 @@ AuditEntry target_audit(const std::string& event_id, const std::string& action,
 
 std::vector<std::string> target_ids(const std::vector<domain::RtmpTarget>& targets) {
     std::vector<std::string> out;
+    out.reserve(targets.size());
     for (const auto& t : targets) {
         out.push_back(t.id);
     }
