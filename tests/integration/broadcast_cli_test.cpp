@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "admin_fixture.hpp"
+#include "support/tls_client.hpp"
 
 namespace onstage::testing {
 namespace {
@@ -86,6 +87,15 @@ TEST_F(BroadcastCliTest, TargetsAddListRemoveAgainstARealServer) {
     EXPECT_NE(r.out.find("rtmp://live.twitch.tv/app/…"), std::string::npos) << r.out;
     r = cli({"targets", "list", event_id, "--json"});
     EXPECT_EQ(json::parse(r.out)["targets"].size(), 2U);
+    // `event show` (straight from the database) lists them redacted too.
+    r = run_onstage({"--data-dir", (tmp / "data").string(), "event", "show", event_id});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find(kKey), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("RTMP targets (the broadcast pushes to each):\n  " + yt),
+              std::string::npos)
+        << r.out;
+    r = run_onstage({"--data-dir", (tmp / "data").string(), "event", "show", event_id, "--json"});
+    EXPECT_EQ(json::parse(r.out)["rtmp_targets"][1]["url_redacted"], "rtmp://live.twitch.tv/app/…");
 
     r = cli({"targets", "remove", event_id, yt});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -136,6 +146,40 @@ TEST(BroadcastCli, NoAdminTokenOrNoServerAreClearErrors) {
                      "ev-123456", "--server", "ftp://127.0.0.1"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("[bad_server_url]"), std::string::npos) << r.err;
+}
+
+TEST(BroadcastCli, HttpsServerIsVerifiedAndUsedByDefaultWhenTlsIsConfigured) {
+    using namespace std::chrono_literals;
+    TempDir tmp;
+    const auto cert = make_self_signed_certificate(tmp.path());
+    const std::string tls = "[tls]\ncert = \"" + cert.cert.string() + "\"\nkey = \"" +
+                            cert.key.string() + "\"\n[admin]\ntoken = \"" + kAdminToken + "\"\n";
+    write_file(tmp / "serve.toml", tls);
+    Child server({ONSTAGE_BIN, "--config", (tmp / "serve.toml").string(), "--data-dir",
+                  (tmp / "data").string(), "serve", "--port", "0"});
+    const auto listening =
+        server.wait_for_line(std::regex(R"(listening on https://127\.0\.0\.1:(\d+))"), 15s);
+    ASSERT_TRUE(listening) << server.output();
+    write_file(tmp / "cli.toml", "[server]\nport = " + std::string((*listening)[1]) + "\n" + tls);
+    const std::vector<std::string> list{
+        "--config", (tmp / "cli.toml").string(), "broadcast", "targets", "list", "no-such-event-1"};
+
+    // Trusting the test's certificate: the server's own answer comes back.
+    std::vector<std::string> argv{"/usr/bin/env", "SSL_CERT_FILE=" + cert.cert.string(),
+                                  ONSTAGE_BIN};
+    argv.insert(argv.end(), list.begin(), list.end());
+    auto r = run_process(argv);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "onstage: error: There is no such event. [unknown_event]\n");
+
+    // Not trusting it: the handshake fails and nothing is sent.
+    argv = {"/usr/bin/env", "SSL_CERT_FILE=/dev/null", ONSTAGE_BIN};
+    argv.insert(argv.end(), list.begin(), list.end());
+    r = run_process(argv);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("cannot reach onstage at https://127.0.0.1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[server_unreachable]"), std::string::npos) << r.err;
+    EXPECT_TRUE(server.stop(SIGTERM, 10s).has_value());
 }
 
 // One connection on 127.0.0.1: records the request, answers `status` with `body`.
