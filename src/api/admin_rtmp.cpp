@@ -62,6 +62,29 @@ domain::AuditEntry target_audit(const domain::RtmpTarget& t, std::string action)
     return entry;
 }
 
+// Store thread: adds `t` unless its event is unknown, ended or full.
+AddResult store_new_target(store::Store& s, const domain::RtmpTarget& t) {
+    AddResult out;
+    const auto event = s.find_event(t.event_id);
+    if (!event) {
+        return out;
+    }
+    if (event->ended_at_ms) {
+        out.outcome = AddOutcome::event_ended;
+        return out;
+    }
+    try {
+        out.target = s.add_rtmp_target(t, target_audit(t, "rtmp_target_added"));
+        out.outcome = AddOutcome::added;
+    } catch (const store::StoreError& e) {
+        if (e.code() != store::StoreErrorCode::limit) {
+            throw;
+        }
+        out.outcome = AddOutcome::too_many;
+    }
+    return out;
+}
+
 }  // namespace
 
 json rtmp_target_json(const domain::RtmpTarget& t) {
@@ -121,27 +144,7 @@ asio::awaitable<HttpResponse> add_rtmp_target(ServerContext& ctx, const HttpRequ
     target.name = name->get<std::string>();
     target.url = url->get<std::string>();
     target.created_at_ms = now_ms();
-    auto write = [t = std::move(target)](store::Store& s) {
-        AddResult out;
-        const auto event = s.find_event(t.event_id);
-        if (!event) {
-            return out;
-        }
-        if (event->ended_at_ms) {
-            out.outcome = AddOutcome::event_ended;
-            return out;
-        }
-        try {
-            out.target = s.add_rtmp_target(t, target_audit(t, "rtmp_target_added"));
-            out.outcome = AddOutcome::added;
-        } catch (const store::StoreError& e) {
-            if (e.code() != store::StoreErrorCode::limit) {
-                throw;
-            }
-            out.outcome = AddOutcome::too_many;
-        }
-        return out;
-    };
+    auto write = [t = std::move(target)](store::Store& s) { return store_new_target(s, t); };
     const AddResult added = co_await ctx.store.run(std::move(write));
     switch (added.outcome) {
     case AddOutcome::unknown_event:
