@@ -71,11 +71,34 @@ std::optional<HttpResponse> check_admin(ServerContext& ctx, const HttpRequest& r
     return std::nullopt;
 }
 
+asio::awaitable<HttpResponse> route_rtmp_targets(ServerContext& ctx, const HttpRequest& req,
+                                                 const std::string& event_id,
+                                                 const std::string& target_id) {
+    if (target_id.empty()) {
+        if (req.method() == http::verb::post) {
+            co_return co_await admin::add_rtmp_target(ctx, req, event_id);
+        }
+        if (!is_get(req)) {
+            co_return method_not_allowed(req, "GET, HEAD, POST");
+        }
+        co_return co_await admin::list_rtmp_targets(ctx, req, event_id);
+    }
+    if (req.method() != http::verb::delete_) {
+        co_return method_not_allowed(req, "DELETE");
+    }
+    co_return co_await admin::remove_rtmp_target(ctx, req, event_id, target_id);
+}
+
+// `sub` is the segment after the action (e.g. a target id), empty if there is none.
 asio::awaitable<HttpResponse> route_event(ServerContext& ctx, const HttpRequest& req,
                                           const std::string& event_id, std::string_view action,
                                           std::string_view sub) {
     if (action == "broadcast") {
         co_return co_await admin::broadcast(ctx, req, event_id, sub);
+    }
+    if (action == "rtmp-targets") {
+        const std::string target_id(sub);
+        co_return co_await route_rtmp_targets(ctx, req, event_id, target_id);
     }
     if (!sub.empty()) {
         co_return error_response(req, http::status::not_found, "not_found", "No such resource.");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/rest_api.hpp"
+#include "domain/rtmp_target.hpp"
 #include "importer/event_files.hpp"
 
 namespace onstage::api::admin {
@@ -29,6 +30,19 @@ asio::awaitable<HttpResponse> end_event(ServerContext& ctx, const HttpRequest& r
 // `action` is "", "start" or "stop".
 asio::awaitable<HttpResponse> broadcast(ServerContext& ctx, const HttpRequest& req,
                                         const std::string& event_id, std::string_view action);
+
+// GET|POST /events/{id}/rtmp-targets, DELETE /events/{id}/rtmp-targets/{target}
+// (admin_rtmp.cpp). 404 unknown_event / unknown_target, 400 bad_field / bad_rtmp_url, 409
+// too_many_targets, 410 event_ended (adding to an ended event).
+asio::awaitable<HttpResponse> list_rtmp_targets(ServerContext& ctx, const HttpRequest& req,
+                                                const std::string& event_id);
+asio::awaitable<HttpResponse> add_rtmp_target(ServerContext& ctx, const HttpRequest& req,
+                                              const std::string& event_id);
+asio::awaitable<HttpResponse> remove_rtmp_target(ServerContext& ctx, const HttpRequest& req,
+                                                 const std::string& event_id,
+                                                 const std::string& target_id);
+// {id, name, url_redacted, created_at}: never the stream key.
+nlohmann::json rtmp_target_json(const domain::RtmpTarget& target);
 
 // GET /events, /events/{id}, /events/{id}/links, /participants, /audit (admin_views.cpp)
 asio::awaitable<HttpResponse> list_events(ServerContext& ctx, const HttpRequest& req);

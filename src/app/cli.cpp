@@ -8,6 +8,7 @@
 #include <map>
 
 #include "api/log_fields.hpp"
+#include "app/broadcast_command.hpp"
 #include "app/config.hpp"
 #include "app/data_dir.hpp"
 #include "app/demo_command.hpp"
@@ -35,6 +36,7 @@ struct Flags {
     importer::ExportRequest export_request;
     std::string export_out;
     std::string samples_dir = std::string(ONSTAGE_SOURCE_DIR) + "/samples";
+    BroadcastOptions broadcast;
 };
 
 // A flag for every setting that has one; values are checked with the config file's and the
@@ -96,6 +98,54 @@ void add_event_commands(CLI::App& app, Flags& f) {
                   "Issue new access keys to moderators and talent (old keys stop working)");
 }
 
+// `onstage broadcast …`: clients of a running server's admin API (app/broadcast_command.hpp).
+void add_broadcast_commands(CLI::App& app, Flags& f) {
+    auto* broadcast =
+        app.add_subcommand("broadcast",
+                           "Start, stop and watch an event's broadcast; manage its RTMP targets "
+                           "(talks to a running onstage serve)");
+    broadcast->require_subcommand(1);
+    auto& o = f.broadcast;
+    auto common = [&o](CLI::App* cmd) {
+        cmd->add_option("EVENT", o.event_id, "Event id")->required();
+        cmd->add_option("--server", o.server,
+                        "URL of the running server (default: the configured listen address)");
+        cmd->add_flag("--json", o.json, "JSON output");
+    };
+    auto action = [&o](CLI::App* cmd, BroadcastAction a) {
+        cmd->callback([&o, a] { o.action = a; });
+    };
+    auto* start = broadcast->add_subcommand("start", "Start the event's broadcast");
+    common(start);
+    start->add_flag("--record", o.record, "Also record the program to an MP4 file");
+    action(start, BroadcastAction::start);
+    auto* stop = broadcast->add_subcommand("stop", "Stop the event's broadcast");
+    common(stop);
+    action(stop, BroadcastAction::stop);
+    auto* status = broadcast->add_subcommand("status", "Show the broadcast's state");
+    common(status);
+    action(status, BroadcastAction::status);
+
+    auto* targets = broadcast->add_subcommand("targets", "List, add and remove RTMP targets");
+    targets->require_subcommand(1);
+    auto* list = targets->add_subcommand("list", "List the event's RTMP targets (keys hidden)");
+    common(list);
+    action(list, BroadcastAction::targets_list);
+    auto* add = targets->add_subcommand(
+        "add",
+        "Add an RTMP target; its URL (with the stream key) is read from stdin or a file, "
+        "never from the command line");
+    common(add);
+    add->add_option("--name", o.target_name, "Name shown to producers, e.g. YouTube")->required();
+    add->add_option("--url-file", o.url_file,
+                    "File whose first line is the RTMP URL (default: read it from stdin)");
+    action(add, BroadcastAction::targets_add);
+    auto* remove = targets->add_subcommand("remove", "Remove an RTMP target");
+    common(remove);
+    remove->add_option("TARGET", o.target_id, "Target id (from targets list)")->required();
+    action(remove, BroadcastAction::targets_remove);
+}
+
 int dispatch(CLI::App& app, Flags& f) {
     auto config = load_config(ConfigSources{f.config_file, process_environment(), f.settings});
     if (!config) {
@@ -119,6 +169,9 @@ int dispatch(CLI::App& app, Flags& f) {
         }
         f.export_request.out_dir = f.export_out;
         return event_export(data_dir, f.export_request);
+    }
+    if (app.get_subcommand("broadcast")->parsed()) {
+        return broadcast_command(*config, f.broadcast);
     }
     if (app.get_subcommand("serve")->parsed()) {
         auto store = open_store(data_dir);  // fails early, and migrates, before listening
@@ -151,6 +204,7 @@ int run_cli(int argc, char** argv) {
     app.add_option("--config", f.config_file,
                    "Config file (TOML; default: $ONSTAGE_CONFIG; see docs/configuration.md)");
     add_event_commands(app, f);
+    add_broadcast_commands(app, f);
     add_serve_flags(*app.add_subcommand("serve", "Run the server"), f);
     auto* demo = app.add_subcommand("demo", "Create a demo event, print its links and serve it");
     add_serve_flags(*demo, f);

@@ -17,16 +17,27 @@ void print_files(const std::vector<std::filesystem::path>& files) {
     }
 }
 
-void print_broadcast_settings(const domain::Event& event) {
+// `targets`: the event's RTMP targets (full URLs; printed redacted only).
+void print_broadcast_settings(const domain::Event& event,
+                              const std::vector<domain::RtmpTarget>& targets) {
     fmt::print("Broadcast (HLS, for players and CDNs): {}\n",
                importer::hls_url(event.base_url, event.id));
     if (event.is_public) {
         fmt::print("Public viewer link (watch only):       {}\n",
                    importer::viewer_url(event.base_url, event.id));
     }
-    fmt::print(
-        "RTMP: onstage composes the stage itself and pushes it to the RTMP targets a producer adds "
-        "for this event; none are configured yet.\n");
+    if (targets.empty()) {
+        fmt::print(
+            "RTMP: onstage composes the stage itself and pushes it to the RTMP targets a "
+            "producer adds for this event (`onstage broadcast targets add {}`); none are "
+            "configured yet.\n",
+            event.id);
+        return;
+    }
+    fmt::print("RTMP targets (the broadcast pushes to each):\n");
+    for (const auto& t : targets) {
+        fmt::print("  {:<14} {:<20} {}\n", t.id, t.name, domain::redact_rtmp_url(t.url));
+    }
 }
 
 std::string ended_text(const domain::Event& event) {
@@ -64,7 +75,7 @@ int event_create(const std::filesystem::path& data_dir, CreateOptions options) {
                event.id, counts.attendees, counts.moderators, counts.talent);
     fmt::print("Links and access keys (keys are shown only here; keep these files safe):\n");
     print_files(published->files);
-    print_broadcast_settings(event);
+    print_broadcast_settings(event, {});
     return 0;
 }
 
@@ -115,7 +126,13 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
             staff.push_back(std::move(p));
         }
     }
+    const auto targets = store->list_rtmp_targets(event->id);
     if (json) {
+        nlohmann::json rtmp = nlohmann::json::array();
+        for (const auto& t : targets) {
+            rtmp.push_back(
+                {{"id", t.id}, {"name", t.name}, {"url_redacted", domain::redact_rtmp_url(t.url)}});
+        }
         nlohmann::json people = nlohmann::json::array();
         for (const auto& p : staff) {
             people.push_back(
@@ -132,7 +149,8 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
                            {"attendees", c.attendees},
                            {"moderators", c.moderators},
                            {"talent", c.talent},
-                           {"staff", people}};
+                           {"staff", people},
+                           {"rtmp_targets", rtmp}};
         fmt::print("{}\n", out.dump(2));
         return 0;
     }
@@ -148,7 +166,7 @@ int event_show(const std::filesystem::path& data_dir, const std::string& event_i
         fmt::print("  {:<9} {:<28} {}\n", domain::to_string(p.role), p.full_name,
                    importer::access_url(event->base_url, p.role, event->id, p.id));
     }
-    print_broadcast_settings(*event);
+    print_broadcast_settings(*event, targets);
     fmt::print("Attendee links: `onstage event export {} --out DIR`.\n", event->id);
     return 0;
 }

@@ -13,5 +13,10 @@ inline constexpr std::size_t kMaxQuestionChars = 500;
 inline constexpr std::int64_t kDefaultInviteTimeoutMs = 60'000;
 // Participant names and event names, in bytes of UTF-8.
 inline constexpr std::size_t kMaxNameBytes = 200;
+// RTMP targets (rtmp_target.hpp): at most this many per event; a URL in bytes, a name in code
+// points.
+inline constexpr std::size_t kMaxRtmpTargets = 8;
+inline constexpr std::size_t kMaxRtmpUrlBytes = 2048;
+inline constexpr std::size_t kMaxRtmpNameChars = 100;
 
 }  // namespace onstage::domain::limits

@@ -8,6 +8,8 @@ std::string_view to_string(StoreErrorCode code) {
         return "conflict";
     case StoreErrorCode::not_found:
         return "not_found";
+    case StoreErrorCode::limit:
+        return "limit";
     case StoreErrorCode::invalid:
         return "invalid";
     case StoreErrorCode::io:

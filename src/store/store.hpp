@@ -22,12 +22,14 @@
 #include "domain/attendee_state.hpp"
 #include "domain/audit.hpp"
 #include "domain/event.hpp"
+#include "domain/rtmp_target.hpp"
 
 namespace onstage::store {
 
 enum class StoreErrorCode {
     conflict,   // unique key already exists (e.g. an event id)
     not_found,  // the event/participant named does not exist
+    limit,      // a per-event limit is reached (e.g. limits::kMaxRtmpTargets)
     invalid,    // the data breaks a constraint (e.g. a participant of another event)
     io,         // the database could not be read or written
     schema,     // the database is newer than this binary, or damaged
@@ -121,6 +123,20 @@ public:
     virtual std::vector<domain::AuditEntry> audit_log(std::string_view event_id,
                                                       std::int64_t after_seq,
                                                       std::size_t limit) = 0;
+
+    // --- RTMP targets -----------------------------------------------------------------------
+    // Adds `target` (its position is ignored: the store gives it the event's highest + 1) and
+    // appends `audit`, in one transaction; returns the target as stored. Throws StoreError:
+    // not_found for an unknown event, conflict if the id exists in the event, limit if the event
+    // already has domain::limits::kMaxRtmpTargets targets. Nothing is written on any error.
+    virtual domain::RtmpTarget add_rtmp_target(const domain::RtmpTarget& target,
+                                               const domain::AuditEntry& audit) = 0;
+    // Removes the target and appends `audit` in one transaction; false (and nothing written) if
+    // the event has no such target.
+    virtual bool remove_rtmp_target(std::string_view event_id, std::string_view target_id,
+                                    const domain::AuditEntry& audit) = 0;
+    // The event's targets with their full URLs, in position order; empty for an unknown event.
+    virtual std::vector<domain::RtmpTarget> list_rtmp_targets(std::string_view event_id) = 0;
 
     // --- signing keys -----------------------------------------------------------------------
     // Adds a key; if it is active, every other key becomes inactive (same transaction).

@@ -60,9 +60,13 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     std::set<std::string> paths;
     for (const auto& op : ops) {
         paths.insert(op.path);
+        // {file} gets a playlist name; other parameters (e.g. {target}) a well-formed id that
+        // names nothing.
         const std::string target = std::regex_replace(
-            std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456"),
-            std::regex(R"(\{file\})"), "index.m3u8");
+            std::regex_replace(
+                std::regex_replace(op.path, std::regex(R"(\{id\})"), "no-such-event-123456"),
+                std::regex(R"(\{file\})"), "index.m3u8"),
+            std::regex(R"(\{[a-z_]+\})"), "nosuchthing");
         const std::string body = op.method == "POST" ? "{}" : "";
         const auto r = http_request(
             port, op.method, target,
@@ -77,8 +81,10 @@ TEST_F(AdminTest, EveryDocumentedOperationExistsAndAnswersAsDocumented) {
     }
     for (const char* served :
          {"/api/v1/login", "/api/v1/me", "/api/v1/watch", "/api/v1/admin/events",
-          "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end", "/healthz", "/readyz",
-          "/metrics", "/hls/{id}/{file}"}) {
+          "/api/v1/admin/events/{id}", "/api/v1/admin/events/{id}/end",
+          "/api/v1/admin/events/{id}/rtmp-targets",
+          "/api/v1/admin/events/{id}/rtmp-targets/{target}", "/healthz", "/readyz", "/metrics",
+          "/hls/{id}/{file}"}) {
         EXPECT_EQ(paths.count(served), 1U) << served << " is served but not documented";
     }
 }

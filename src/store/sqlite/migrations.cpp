@@ -106,9 +106,27 @@ constexpr std::string_view kSchemaV2 = R"sql(
 ALTER TABLE events ADD COLUMN ended_at_ms INTEGER;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// v3: RTMP targets of an event (issue 5: the broadcast pushes to YouTube, Twitch, …). The url
+// holds the stream key in clear, like signing_keys holds its secrets: the file is the server's
+// own (mode 0600 data directory). position orders the targets by adding and is never reused
+// within an event while a higher one exists (max + 1).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE rtmp_targets (
+    event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    id            TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    url           TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    position      INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (event_id, id),
+    UNIQUE (event_id, position)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema", kSchemaV1},
     {2, "events.ended_at_ms", kSchemaV2},
+    {3, "rtmp_targets", kSchemaV3},
 }};
 
 constexpr std::string_view kCreateMigrationsTable =

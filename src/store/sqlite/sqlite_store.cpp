@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "domain/limits.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/participant_writer.hpp"
 #include "store/sqlite/row_readers.hpp"
@@ -15,6 +16,7 @@ using domain::AuditEntry;
 using domain::Event;
 using domain::Participant;
 using domain::Role;
+using domain::RtmpTarget;
 using domain::TimeMs;
 
 // Every statement the store runs, prepared once when the store opens.
@@ -87,6 +89,19 @@ struct SqliteStore::Statements {
               "SELECT seq, event_id, at_ms, actor_id, action, subject_id, from_state, to_state, "
               "detail FROM audit_log WHERE event_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
               "read audit log")),
+          rtmp_target_slots(db.prepare("SELECT count(*), coalesce(max(position) + 1, 0) "
+                                       "FROM rtmp_targets WHERE event_id = ?1",
+                                       "count rtmp targets")),
+          insert_rtmp_target(db.prepare(
+              "INSERT INTO rtmp_targets (event_id, id, name, url, created_at_ms, position) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+              "insert rtmp target")),
+          delete_rtmp_target(db.prepare("DELETE FROM rtmp_targets WHERE event_id = ?1 AND id = ?2",
+                                        "delete rtmp target")),
+          select_rtmp_targets(
+              db.prepare("SELECT id, name, url, created_at_ms, position FROM rtmp_targets "
+                         "WHERE event_id = ?1 ORDER BY position",
+                         "list rtmp targets")),
           deactivate_keys(db.prepare("UPDATE signing_keys SET active = 0 WHERE active = 1",
                                      "deactivate signing keys")),
           insert_key(db.prepare("INSERT INTO signing_keys (key_id, secret, created_at_ms, active) "
@@ -112,6 +127,10 @@ struct SqliteStore::Statements {
     std::unique_ptr<Statement> bump_session_version;
     std::unique_ptr<Statement> insert_audit;
     std::unique_ptr<Statement> select_audit;
+    std::unique_ptr<Statement> rtmp_target_slots;
+    std::unique_ptr<Statement> insert_rtmp_target;
+    std::unique_ptr<Statement> delete_rtmp_target;
+    std::unique_ptr<Statement> select_rtmp_targets;
     std::unique_ptr<Statement> deactivate_keys;
     std::unique_ptr<Statement> insert_key;
     std::unique_ptr<Statement> select_keys;
@@ -483,6 +502,74 @@ std::vector<AuditEntry> SqliteStore::audit_log(std::string_view event_id, std::i
         entries.push_back(read_audit(query));
     }
     return entries;
+}
+
+// --- RTMP targets -----------------------------------------------------------------------------
+
+RtmpTarget SqliteStore::add_rtmp_target(const RtmpTarget& target, const AuditEntry& audit) {
+    Transaction transaction(db_);
+    RtmpTarget stored = target;
+    {
+        auto slots = statements_->rtmp_target_slots->use();
+        slots.bind(1, target.event_id);
+        const bool counted = slots.step();
+        const std::int64_t count = counted ? slots.column_int64(0) : 0;
+        stored.position = counted ? slots.column_int64(1) : 0;
+        slots.run();
+        if (count >= static_cast<std::int64_t>(domain::limits::kMaxRtmpTargets)) {
+            throw StoreError(StoreErrorCode::limit,
+                             "add rtmp target: event " + in_quotes(target.event_id) +
+                                 " already has " + std::to_string(count) + " targets");
+        }
+    }
+    try {
+        auto insert = statements_->insert_rtmp_target->use();
+        insert.bind(1, target.event_id).bind(2, target.id).bind(3, target.name);
+        insert.bind(4, target.url).bind(5, target.created_at_ms).bind(6, stored.position);
+        insert.run();
+    } catch (const StoreError& e) {
+        if (e.code() == StoreErrorCode::conflict) {
+            rethrow_with(e, "rtmp target " + in_quotes(target.id) + " already exists");
+        }
+        if (e.code() == StoreErrorCode::not_found) {
+            rethrow_with(e, "add rtmp target: no event " + in_quotes(target.event_id));
+        }
+        throw;
+    }
+    insert_audit(target.event_id, audit);
+    transaction.commit();
+    return stored;
+}
+
+bool SqliteStore::remove_rtmp_target(std::string_view event_id, std::string_view target_id,
+                                     const AuditEntry& audit) {
+    Transaction transaction(db_);
+    auto remove = statements_->delete_rtmp_target->use();
+    remove.bind(1, event_id).bind(2, target_id);
+    remove.run();
+    if (db_.changes() == 0) {
+        return false;  // the transaction rolls back: nothing was written
+    }
+    insert_audit(event_id, audit);
+    transaction.commit();
+    return true;
+}
+
+std::vector<RtmpTarget> SqliteStore::list_rtmp_targets(std::string_view event_id) {
+    std::vector<RtmpTarget> targets;
+    auto query = statements_->select_rtmp_targets->use();
+    query.bind(1, event_id);
+    while (query.step()) {
+        RtmpTarget t;
+        t.id = query.column_text(0);
+        t.event_id = std::string(event_id);
+        t.name = query.column_text(1);
+        t.url = query.column_text(2);
+        t.created_at_ms = query.column_int64(3);
+        t.position = query.column_int64(4);
+        targets.push_back(std::move(t));
+    }
+    return targets;
 }
 
 // --- signing keys -----------------------------------------------------------------------------

@@ -68,6 +68,12 @@ public:
     std::vector<domain::AuditEntry> audit_log(std::string_view event_id, std::int64_t after_seq,
                                               std::size_t limit) override;
 
+    domain::RtmpTarget add_rtmp_target(const domain::RtmpTarget& target,
+                                       const domain::AuditEntry& audit) override;
+    bool remove_rtmp_target(std::string_view event_id, std::string_view target_id,
+                            const domain::AuditEntry& audit) override;
+    std::vector<domain::RtmpTarget> list_rtmp_targets(std::string_view event_id) override;
+
     // conflict if the key id exists.
     void put_signing_key(const SigningKey& key) override;
     std::vector<SigningKey> signing_keys() override;

@@ -86,7 +86,8 @@ TEST(SqliteStore, FreshFileGetsEveryMigration) {
     EXPECT_EQ(raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
                          "'sqlite_%' ORDER BY name"),
               (std::vector<std::string>{"attendee_status", "audit_log", "events", "participants",
-                                        "schema_migrations", "session_versions", "signing_keys"}));
+                                        "rtmp_targets", "schema_migrations", "session_versions",
+                                        "signing_keys"}));
     EXPECT_EQ(raw.value("PRAGMA integrity_check"), "ok");
 }
 
@@ -135,6 +136,37 @@ TEST(SqliteStore, VersionOneFileMigratesAndItsEventsCanEnd) {
     RawSqlite raw(path);
     EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"),
               std::to_string(newest_schema_version()));
+}
+
+TEST(SqliteStore, VersionTwoFileMigratesAndItsEventsGetRtmpTargets) {
+    TempDir dir;
+    auto path = dir / "onstage.db";
+    {
+        // A file as onstage wrote it before RTMP targets: schema v1 + v2.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        std::string sql = std::string(migrations()[0].sql) + std::string(migrations()[1].sql) +
+                          "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                          "applied_at_ms INTEGER NOT NULL) STRICT;"
+                          "INSERT INTO schema_migrations VALUES (1, 1), (2, 2);"
+                          "INSERT INTO events VALUES ('old', 'Old', 0, 1000, NULL, '', NULL);";
+        char* error = nullptr;
+        EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+        sqlite3_free(error);
+        sqlite3_close(db);
+    }
+    auto store = open_sqlite_store(path);
+    EXPECT_TRUE(store->list_rtmp_targets("old").empty());
+    domain::RtmpTarget target{"t1", "old", "YouTube", "rtmp://a.example/live2/k", 3000, 0};
+    domain::AuditEntry added;
+    added.event_id = "old";
+    added.at_ms = 3000;
+    added.actor_id = "admin";
+    added.action = "rtmp_target_added";
+    EXPECT_EQ(store->add_rtmp_target(target, added), target);
+    EXPECT_EQ(store->list_rtmp_targets("old"), std::vector{target});
+    RawSqlite raw(path);
+    EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"), "3");
 }
 
 TEST(SqliteStore, NewerSchemaIsRefusedAndTheFileLeftUntouched) {

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+#include "domain/limits.hpp"
+
 namespace onstage::store::contract {
 namespace {
 
@@ -516,6 +518,140 @@ TEST_P(StoreContract, EndingAnUnknownEventIsNotFound) {
     EXPECT_TRUE(store().audit_log("nope", 0, 100).empty());
 }
 
+// --- RTMP targets ------------------------------------------------------------------------------
+
+domain::RtmpTarget make_target(const std::string& event_id, const std::string& id) {
+    domain::RtmpTarget t;
+    t.id = id;
+    t.event_id = event_id;
+    t.name = "Target " + id;
+    t.url = "rtmp://live.example.org/app/key-" + id;
+    t.created_at_ms = 4000;
+    return t;
+}
+
+AuditEntry target_audit(const std::string& event_id, const std::string& action,
+                        const std::string& target_id) {
+    AuditEntry e;
+    e.event_id = event_id;
+    e.at_ms = 4000;
+    e.actor_id = "admin";
+    e.action = action;
+    e.subject_id = target_id;
+    return e;
+}
+
+std::vector<std::string> target_ids(const std::vector<domain::RtmpTarget>& targets) {
+    std::vector<std::string> out;
+    out.reserve(targets.size());
+    for (const auto& t : targets) {
+        out.push_back(t.id);
+    }
+    return out;
+}
+
+std::size_t count_actions(Store& s, const std::string& event_id, const std::string& action) {
+    auto log = s.audit_log(event_id, 0, 1000);
+    return static_cast<std::size_t>(std::count_if(
+        log.begin(), log.end(), [&](const AuditEntry& e) { return e.action == action; }));
+}
+
+TEST_P(StoreContract, RtmpTargetsAreListedInAddingOrderWithFullUrls) {
+    store().create_event(make_event("e1", 1000), {});
+    store().create_event(make_event("e2", 1100), {});
+    EXPECT_TRUE(store().list_rtmp_targets("e1").empty());
+    auto b = make_target("e1", "bbb");
+    b.position = 42;  // ignored: the store assigns positions
+    const auto stored_b =
+        store().add_rtmp_target(b, target_audit("e1", "rtmp_target_added", "bbb"));
+    EXPECT_EQ(stored_b.position, 0);
+    const auto stored_a = store().add_rtmp_target(make_target("e1", "aaa"),
+                                                  target_audit("e1", "rtmp_target_added", "aaa"));
+    EXPECT_EQ(stored_a.position, 1);
+    store().add_rtmp_target(make_target("e2", "ccc"),
+                            target_audit("e2", "rtmp_target_added", "ccc"));
+
+    const auto listed = store().list_rtmp_targets("e1");
+    ASSERT_EQ(target_ids(listed), (std::vector<std::string>{"bbb", "aaa"}));
+    EXPECT_EQ(listed[0], stored_b);
+    EXPECT_EQ(listed[0].url, "rtmp://live.example.org/app/key-bbb");
+    EXPECT_EQ(listed[0].name, "Target bbb");
+    EXPECT_EQ(listed[0].created_at_ms, 4000);
+    EXPECT_EQ(listed[0].event_id, "e1");
+    EXPECT_EQ(target_ids(store().list_rtmp_targets("e2")), std::vector<std::string>{"ccc"});
+    EXPECT_TRUE(store().list_rtmp_targets("nope").empty());
+    EXPECT_EQ(count_actions(store(), "e1", "rtmp_target_added"), 2U);
+}
+
+TEST_P(StoreContract, RemovingAnRtmpTargetAuditsOnceAndOnlyThatEvent) {
+    store().create_event(make_event("e1", 1000), {});
+    store().create_event(make_event("e2", 1100), {});
+    store().add_rtmp_target(make_target("e1", "t1"), target_audit("e1", "rtmp_target_added", "t1"));
+    store().add_rtmp_target(make_target("e1", "t2"), target_audit("e1", "rtmp_target_added", "t2"));
+    store().add_rtmp_target(make_target("e2", "t1"), target_audit("e2", "rtmp_target_added", "t1"));
+
+    EXPECT_TRUE(
+        store().remove_rtmp_target("e1", "t1", target_audit("e1", "rtmp_target_removed", "t1")));
+    EXPECT_FALSE(
+        store().remove_rtmp_target("e1", "t1", target_audit("e1", "rtmp_target_removed", "t1")));
+    EXPECT_FALSE(
+        store().remove_rtmp_target("e1", "zz", target_audit("e1", "rtmp_target_removed", "zz")));
+    EXPECT_FALSE(store().remove_rtmp_target("nope", "t1",
+                                            target_audit("nope", "rtmp_target_removed", "t1")));
+    EXPECT_EQ(target_ids(store().list_rtmp_targets("e1")), std::vector<std::string>{"t2"});
+    EXPECT_EQ(target_ids(store().list_rtmp_targets("e2")), std::vector<std::string>{"t1"});
+    EXPECT_EQ(count_actions(store(), "e1", "rtmp_target_removed"), 1U);
+    // The next one goes after the highest position left.
+    EXPECT_EQ(
+        store()
+            .add_rtmp_target(make_target("e1", "t3"), target_audit("e1", "rtmp_target_added", "t3"))
+            .position,
+        2);
+}
+
+TEST_P(StoreContract, AtMostEightRtmpTargetsPerEvent) {
+    store().create_event(make_event("e1", 1000), {});
+    store().create_event(make_event("e2", 1100), {});
+    for (std::size_t i = 0; i < domain::limits::kMaxRtmpTargets; ++i) {
+        const std::string id = "t" + std::to_string(i);
+        store().add_rtmp_target(make_target("e1", id), target_audit("e1", "rtmp_target_added", id));
+    }
+    EXPECT_EQ(error_code_of([&] {
+                  store().add_rtmp_target(make_target("e1", "t9"),
+                                          target_audit("e1", "rtmp_target_added", "t9"));
+              }),
+              StoreErrorCode::limit);
+    EXPECT_EQ(store().list_rtmp_targets("e1").size(), domain::limits::kMaxRtmpTargets);
+    EXPECT_EQ(count_actions(store(), "e1", "rtmp_target_added"), domain::limits::kMaxRtmpTargets);
+    // Another event has its own eight; freeing one makes room again.
+    store().add_rtmp_target(make_target("e2", "t9"), target_audit("e2", "rtmp_target_added", "t9"));
+    EXPECT_TRUE(
+        store().remove_rtmp_target("e1", "t3", target_audit("e1", "rtmp_target_removed", "t3")));
+    store().add_rtmp_target(make_target("e1", "t9"), target_audit("e1", "rtmp_target_added", "t9"));
+    EXPECT_EQ(store().list_rtmp_targets("e1").back().id, "t9");
+}
+
+TEST_P(StoreContract, RtmpTargetErrorsWriteNothing) {
+    store().create_event(make_event("e1", 1000), {});
+    store().add_rtmp_target(make_target("e1", "t1"), target_audit("e1", "rtmp_target_added", "t1"));
+    auto again = make_target("e1", "t1");
+    again.url = "rtmp://other.example.org/app/other";
+    EXPECT_EQ(error_code_of([&] {
+                  store().add_rtmp_target(again, target_audit("e1", "rtmp_target_added", "t1"));
+              }),
+              StoreErrorCode::conflict);
+    EXPECT_EQ(error_code_of([&] {
+                  store().add_rtmp_target(make_target("nope", "t1"),
+                                          target_audit("nope", "rtmp_target_added", "t1"));
+              }),
+              StoreErrorCode::not_found);
+    const auto listed = store().list_rtmp_targets("e1");
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0].url, "rtmp://live.example.org/app/key-t1");
+    EXPECT_EQ(count_actions(store(), "e1", "rtmp_target_added"), 1U);
+    EXPECT_TRUE(store().audit_log("nope", 0, 100).empty());
+}
+
 // --- durability across restarts -----------------------------------------------------------------
 
 TEST_P(StoreContract, EverythingSurvivesCloseAndReopen) {
@@ -532,6 +668,8 @@ TEST_P(StoreContract, EverythingSurvivesCloseAndReopen) {
     store().put_signing_key(key);
     store().create_event(make_event("e2", 900), {});
     store().end_event("e2", event_ended("e2", 7000));
+    const auto target = store().add_rtmp_target(make_target("e1", "t1"),
+                                                target_audit("e1", "rtmp_target_added", "t1"));
     auto log_before = store().audit_log("e1", 0, 100);
 
     Store& reopened = reopen();
@@ -546,6 +684,7 @@ TEST_P(StoreContract, EverythingSurvivesCloseAndReopen) {
     EXPECT_EQ(reopened.find_attendee_status("e1", "e1-a0"), status);
     EXPECT_EQ(reopened.session_version("e1", "e1-m0"), 1);
     EXPECT_EQ(reopened.signing_keys(), std::vector{key});
+    EXPECT_EQ(reopened.list_rtmp_targets("e1"), std::vector{target});
     EXPECT_EQ(reopened.audit_log("e1", 0, 100), log_before);
     // New entries continue after the old ones.
     EXPECT_GT(reopened.append_audit(audit("e1", "claim", 3000)).seq, log_before.back().seq);
