@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/event_runtime.hpp"
+#include "store/store.hpp"
 
 namespace onstage::api {
 
@@ -96,7 +97,14 @@ asio::awaitable<protocol::BroadcastView> EventRuntime::broadcast_view_on_strand(
 }
 
 asio::awaitable<BroadcastStart> EventRuntime::load_broadcast_start() {
-    co_return BroadcastStart{};
+    auto load = [id = event_.id](store::Store& s) { return s.list_rtmp_targets(id); };
+    const std::vector<domain::RtmpTarget> targets = co_await store_.run(std::move(load));
+    BroadcastStart start;
+    for (const auto& t : targets) {
+        start.targets.push_back(broadcast::RtmpTarget{t.id, t.url});
+        start.names.push_back(t.name);
+    }
+    co_return start;
 }
 
 std::string EventRuntime::broadcast_payload(Role role) const {
