@@ -66,12 +66,20 @@ asio::awaitable<HttpResponse> broadcast(ServerContext& ctx, const HttpRequest& r
         const protocol::BroadcastView view = co_await runtime->broadcast_view();
         co_return view_response(req, http::status::ok, view);
     }
-    const auto done = action == "start" ? co_await runtime->broadcast_start(record)
-                                        : co_await runtime->broadcast_stop();
-    if (!done) {
-        co_return refusal(req, done.error());
+    // Each co_await's result named first: GCC 12 destroys class-type temporaries around a
+    // co_await twice (PR 99576, see api/async.hpp).
+    std::optional<Result<protocol::BroadcastView, BroadcastError>> done;
+    if (action == "start") {
+        auto started = co_await runtime->broadcast_start(record);
+        done.emplace(std::move(started));
+    } else {
+        auto stopped = co_await runtime->broadcast_stop();
+        done.emplace(std::move(stopped));
     }
-    co_return view_response(req, http::status::accepted, *done);
+    if (!*done) {
+        co_return refusal(req, done->error());
+    }
+    co_return view_response(req, http::status::accepted, **done);
 }
 
 }  // namespace onstage::api::admin

@@ -30,11 +30,19 @@ asio::awaitable<Reply> EventRuntime::handle_broadcast(const Identity& who,
         broadcast_->set_layout(*layout, c.focus);
         co_return Reply{};
     }
-    const auto done = c.type == CommandType::broadcast_start
-                          ? co_await start_broadcast(std::nullopt)
-                          : broadcast_->stop();
-    if (!done) {
-        co_return Reply{done.error().code, done.error().message};
+    // Each result in a named variable: GCC 12 destroys the temporaries of a conditional around
+    // a co_await twice (PR 99576, see api/async.hpp).
+    if (c.type == CommandType::broadcast_start) {
+        const std::optional<bool> record;
+        auto started = co_await start_broadcast(record);
+        if (!started) {
+            co_return Reply{started.error().code, started.error().message};
+        }
+        co_return Reply{};
+    }
+    auto stopped = broadcast_->stop();
+    if (!stopped) {
+        co_return Reply{stopped.error().code, stopped.error().message};
     }
     co_return Reply{};
 }

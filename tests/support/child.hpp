@@ -23,6 +23,7 @@ public:
     std::optional<std::vector<std::string>> wait_for_line(const std::regex& pattern,
                                                           std::chrono::milliseconds timeout);
     const std::string& output() const { return output_; }
+    int pid() const { return pid_; }
 
     // Sends `sig` and waits up to `timeout` for the exit; returns the wait status, or nullopt.
     std::optional<int> stop(int sig, std::chrono::milliseconds timeout);
