@@ -233,12 +233,12 @@ void BroadcastRuntime::spawn_worker() {
     auto worker = std::make_shared<WorkerProcess>(strand_, options_->worker_argv,
                                                   logs / (event_id_ + ".log"));
     std::weak_ptr<BroadcastRuntime> weak = weak_from_this();
-    auto on_line = [weak, run](std::string line) {
+    auto on_line = [weak, run](const std::string& line) {
         if (const auto self = weak.lock()) {
             self->on_worker_line(run, line);
         }
     };
-    auto on_exit = [weak, run](int, std::string how) {
+    auto on_exit = [weak, run](int, const std::string& how) {
         if (const auto self = weak.lock()) {
             self->on_worker_exit(run, how);
         }

@@ -232,6 +232,20 @@ asio::awaitable<void> drain(ServerContext& ctx, tcp::acceptor& acceptor) {
     ctx.ioc.stop();
 }
 
+// `onstage demo`: the demo event broadcasts from the start, so its attendees see the program.
+asio::awaitable<void> start_broadcast(EventRegistry& events, std::string event_id) {
+    const std::shared_ptr<EventRuntime> runtime = co_await events.get(event_id);
+    if (!runtime) {
+        co_return;
+    }
+    const std::optional<bool> record;
+    auto started = co_await runtime->broadcast_start(record);
+    if (!started) {
+        spdlog::warn("event={} the demo broadcast did not start: {} ({})", event_id,
+                     started.error().message, started.error().code);
+    }
+}
+
 }  // namespace
 
 int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
@@ -296,6 +310,9 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
         options.on_listening(bound.address().to_string(), bound.port());
     }
     asio::co_spawn(ioc, accept_loop(ctx, acceptor, tls.get()), asio::detached);
+    if (!options.start_broadcast_of.empty()) {
+        asio::co_spawn(ioc, start_broadcast(events, options.start_broadcast_of), asio::detached);
+    }
 
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i) {

@@ -39,6 +39,8 @@ struct ServeOptions {
     std::string ice_servers_json = "[]";  // RTCIceServer objects for the `media` plan
     // How events broadcast (app/media_runtime); nullptr: they cannot.
     std::shared_ptr<const BroadcastOptions> broadcast;
+    // An event whose broadcast starts as soon as the server listens (`onstage demo`), or "".
+    std::string start_broadcast_of;
     // Called once the socket listens, with the port actually bound (tests use port 0).
     std::function<void(const std::string& address, std::uint16_t port)> on_listening;
 };

@@ -13,7 +13,7 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace onstage::api {
 namespace {
@@ -23,6 +23,10 @@ using namespace std::chrono_literals;
 constexpr int kExecFailed = 127;
 constexpr auto kReapPoll = 20ms;
 constexpr int kReapPollsBeforeKill = 250;  // 5 s after stdout closed
+
+std::string errno_text() {
+    return std::error_code(errno, std::generic_category()).message();
+}
 
 std::string describe(int status) {
     if (WIFSIGNALED(status)) {
@@ -60,14 +64,15 @@ Result<Ok, std::string> WorkerProcess::start(LineHandler on_line, ExitHandler on
     std::array<int, 2> to_child{-1, -1};
     std::array<int, 2> from_child{-1, -1};
     if (::pipe2(to_child.data(), O_CLOEXEC) != 0 || ::pipe2(from_child.data(), O_CLOEXEC) != 0) {
-        return fail(std::string("pipe: ") + std::strerror(errno));
+        return fail(std::string("pipe: ") + errno_text());
     }
     const int log_fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) {
+        const std::string why = errno_text();  // before close() can change errno
         for (const int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) {
             ::close(fd);
         }
-        return fail("cannot open " + log_file_.string() + ": " + std::strerror(errno));
+        return fail("cannot open " + log_file_.string() + ": " + why);
     }
     std::vector<char*> argv;
     argv.reserve(argv_.size() + 1);
@@ -99,7 +104,7 @@ Result<Ok, std::string> WorkerProcess::start(LineHandler on_line, ExitHandler on
     if (pid < 0) {
         ::close(to_child[1]);
         ::close(from_child[0]);
-        return fail(std::string("fork: ") + std::strerror(errno));
+        return fail(std::string("fork: ") + errno_text());
     }
     pid_ = pid;
     in_.assign(to_child[1]);

@@ -99,6 +99,12 @@ int run_demo(const DemoOptions& options) {
     }
     fmt::print("  {:<9} {:<18} {}/console   admin token: {}\n\n", "console", "(producer)",
                event->base_url, serve.admin_token);
+    // The demo broadcasts from the start, so an attendee link shows the composed program at
+    // once (the slate until someone is on stage); a moderator can stop and start it.
+    serve.start_broadcast_of = event->id;
+    fmt::print(
+        "The broadcast starts now: attendees watch it in their app; the moderator app "
+        "stops and starts it.\n\n");
     return serve_with_media(options.data_dir, options.media, options.broadcast, serve,
                             std::move(store));
 }
