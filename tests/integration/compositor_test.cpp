@@ -35,7 +35,8 @@ using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
 std::string tool(const std::string& name) {
-    std::stringstream path(std::getenv("PATH") != nullptr ? std::getenv("PATH") : "");
+    const char* env = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): before any thread
+    std::stringstream path(env != nullptr ? env : "");
     for (std::string dir; std::getline(path, dir, ':');) {
         if (access((fs::path(dir) / name).c_str(), X_OK) == 0) {
             return (fs::path(dir) / name).string();
@@ -329,6 +330,7 @@ broadcast::InputSpec camera(const std::string& id, const std::string& name,
 
 std::vector<broadcast::Tile> tiles_for(const std::vector<std::string>& ids) {
     std::vector<broadcast::LayoutInput> in;
+    in.reserve(ids.size());
     for (const auto& id : ids) {
         in.push_back(broadcast::LayoutInput{id, "guest", "camera"});
     }
