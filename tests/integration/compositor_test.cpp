@@ -1,8 +1,9 @@
 // `onstage compositor` for real: GStreamer senders on 127.0.0.1 publish solid colours as VP8 +
 // Opus RTP (as Janus rtp_forward would), the worker composes them, and ffprobe/ffmpeg read what
 // came out: the HLS playlist and segments (H.264 + AAC, 1280x720, each publisher's colour in its
-// tile as the layout changes), the MP4 after stop and after SIGTERM, a resumed playlist, and an
-// RTMP target received by a local ffmpeg while a second, dead target keeps retrying.
+// tile as the layout changes, a name card while video is muted), the MP4 after stop and after
+// SIGTERM, a resumed playlist, and an RTMP target received by a local ffmpeg while a second, dead
+// target keeps retrying.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -395,6 +396,17 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
 
     w.send(broadcast::RemoveCommand{"i3"});
     ASSERT_TRUE(w.wait_for("layout", [](const Json& e) { return has_layout(e, "side_by_side"); }));
+    EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "blue"}),
+              (std::vector<std::string>{"red", "blue"}));
+
+    // Video muted: a dark name card instead of the picture; unmuted: the picture again.
+    auto bo = camera("i2", "Bo", "guest");
+    bo.video_muted = true;
+    w.send(broadcast::UpdateCommand{bo});
+    EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "dark"}),
+              (std::vector<std::string>{"red", "dark"}));
+    bo.video_muted = false;
+    w.send(broadcast::UpdateCommand{bo});
     EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "blue"}),
               (std::vector<std::string>{"red", "blue"}));
 
