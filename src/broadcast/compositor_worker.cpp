@@ -222,8 +222,16 @@ int run_compositor() {
     auto logger = spdlog::stderr_logger_mt("compositor");
     spdlog::set_default_logger(logger);
     gst_init(nullptr, nullptr);
-    Worker worker;
-    return worker.run();
+    int code = 0;
+    {
+        Worker worker;
+        code = worker.run();
+    }
+    // The stdin reader thread may still sit in getline: leave without running static
+    // destructors under it (every output is finalised by now).
+    std::fflush(stdout);
+    spdlog::shutdown();
+    std::_Exit(code);
 }
 
 }  // namespace onstage::broadcast

@@ -218,6 +218,9 @@ void ProgramInput::detach(GstBin* pipeline, GstElement* compositor, GstElement* 
     }
     gst_element_set_state(bin_.get(), GST_STATE_NULL);
     gst_bin_remove(pipeline, bin_.get());
+    // Finalising its textoverlays touches the shared Pango font map (see text_stage.hpp).
+    const std::lock_guard lock(pango_mutex());
+    bin_ = ElementRef();
 }
 
 void ProgramInput::update(const InputSpec& spec) {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -50,7 +51,7 @@ std::string tool(const std::string& name) {
 // The worker with a pipe on stdin (commands) and on stdout (events); stderr to a file.
 class Worker {
 public:
-    explicit Worker(const fs::path& log) {
+    explicit Worker(const fs::path& log) : log_(log) {
         int in[2];
         int out[2];
         if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
@@ -71,6 +72,13 @@ public:
         out_ = out[0];
     }
     ~Worker() {
+        if (::testing::Test::HasFailure()) {
+            std::cerr << "--- worker events:\n";
+            for (const auto& e : events_) {
+                std::cerr << e.dump() << "\n";
+            }
+            std::cerr << "--- worker log (" << log_ << "):\n" << read_file(log_) << "---\n";
+        }
         close_stdin();
         if (pid_ > 0) {
             kill(pid_, SIGKILL);
@@ -168,6 +176,7 @@ private:
         return true;
     }
 
+    fs::path log_;
     int pid_ = -1;
     int in_ = -1;
     int out_ = -1;
