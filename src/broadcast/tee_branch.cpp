@@ -19,7 +19,7 @@ GstFlowReturn isolated_chain_list(GstPad* pad, GstObject* parent, GstBufferList*
 // a branch stuck connecting would hold the tee, and with it every output, for that long.
 // The encoders do without an answer from an optional output.
 gboolean isolated_query(GstPad* pad, GstObject* parent, GstQuery* query) {
-    if (GST_QUERY_IS_SERIALIZED(query)) {
+    if ((gst_query_type_get_flags(GST_QUERY_TYPE(query)) & GST_QUERY_TYPE_SERIALIZED) != 0) {
         return FALSE;
     }
     return gst_pad_query_default(pad, parent, query);
