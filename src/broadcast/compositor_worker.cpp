@@ -8,7 +8,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -18,6 +21,8 @@
 namespace onstage::broadcast {
 
 namespace {
+
+constexpr int kStopWatchdogS = 20;
 
 // Events go to stdout, one line each, whole lines only (any thread).
 class EventWriter {
@@ -95,11 +100,30 @@ private:
 
     void stop() {
         if (program_) {
+            start_watchdog();
             program_->stop();
         } else if (!done_) {
             emit(StoppedEvent{""});
             quit(0);
         }
+    }
+
+    // Finalising normally takes a second; should GStreamer ever hang in it, serve still gets a
+    // clear answer and an exit rather than a worker that never ends. The MP4 is fragmented, so
+    // what was written stays playable.
+    void start_watchdog() {
+        if (watchdog_started_) {
+            return;
+        }
+        watchdog_started_ = true;
+        std::thread([this] {
+            std::this_thread::sleep_for(std::chrono::seconds(kStopWatchdogS));
+            if (!done_) {
+                spdlog::error("stop did not finish within {} s; exiting", kStopWatchdogS);
+                emit(ErrorEvent{"stop_timeout", "the outputs did not finish in time", true});
+                std::_Exit(1);
+            }
+        }).detach();
     }
 
     void quit(int code) {
@@ -187,7 +211,8 @@ private:
     EventWriter writer_;
     std::unique_ptr<Program> program_;
     int exit_code_ = 0;
-    bool done_ = false;
+    std::atomic<bool> done_ = false;
+    bool watchdog_started_ = false;
 };
 
 }  // namespace
@@ -197,8 +222,16 @@ int run_compositor() {
     auto logger = spdlog::stderr_logger_mt("compositor");
     spdlog::set_default_logger(logger);
     gst_init(nullptr, nullptr);
-    Worker worker;
-    return worker.run();
+    int code = 0;
+    {
+        Worker worker;
+        code = worker.run();
+    }
+    // The stdin reader thread may still sit in getline: leave without running static
+    // destructors under it (every output is finalised by now).
+    std::fflush(stdout);
+    spdlog::shutdown();
+    std::_Exit(code);
 }
 
 }  // namespace onstage::broadcast

@@ -27,6 +27,7 @@ Tile fit(const std::string& id, Box cell, bool large = false) {
 // Inputs that may be on the program: at most nine, talent first, then in add order.
 std::vector<const LayoutInput*> eligible(const std::vector<LayoutInput>& inputs) {
     std::vector<const LayoutInput*> out;
+    out.reserve(inputs.size());
     for (const auto& in : inputs) {
         out.push_back(&in);
     }

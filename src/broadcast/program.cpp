@@ -1,5 +1,7 @@
 #include "broadcast/program.hpp"
 
+#include "broadcast/text_stage.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -68,17 +70,18 @@ void Program::build_video() {
     GstElement* bg = make_element("videotestsrc", "background");
     g_object_set(bg, "is-live", TRUE, "foreground-color", kBackgroundRgb, nullptr);
     set_arg(bg, "pattern", "solid-color");
-    slate_text_ = make_element("textoverlay", "slate-text");
-    g_object_set(slate_text_, "halignment", 1 /*center*/, "valignment", 4 /*center*/, "font-desc",
-                 ("Sans Bold " + std::to_string(settings_.height / 18)).c_str(), nullptr);
+    const TextStage slate = make_text_stage("slate-text");
+    slate_text_ = slate.overlay;
+    set_text_props(slate_text_, "halignment", 1 /*center*/, "valignment", 4 /*center*/, "font-desc",
+                   ("Sans Bold " + std::to_string(settings_.height / 18)).c_str());
     compositor_ = make_element("compositor", "program");
     set_arg(compositor_, "background", "black");
     configure_aggregator(compositor_);
-    title_text_ = make_element("textoverlay", "title-text");
-    g_object_set(title_text_, "halignment", 0 /*left*/, "valignment", 2 /*top*/,
-                 "shaded-background", TRUE, "xpad", 24, "ypad", 18, "font-desc",
-                 ("Sans Bold " + std::to_string(std::max(8, settings_.height / 40))).c_str(),
-                 nullptr);
+    const TextStage title = make_text_stage("title-text");
+    title_text_ = title.overlay;
+    set_text_props(title_text_, "halignment", 0 /*left*/, "valignment", 2 /*top*/,
+                   "shaded-background", TRUE, "xpad", 24, "ypad", 18, "font-desc",
+                   ("Sans Bold " + std::to_string(std::max(8, settings_.height / 40))).c_str());
     GstElement* enc = make_element("x264enc", "video-encoder");
     set_arg(enc, "tune", "zerolatency");
     set_arg(enc, "speed-preset", "veryfast");
@@ -87,12 +90,12 @@ void Program::build_video() {
                  static_cast<guint>(gop), "option-string", "scenecut=0", nullptr);
     video_tee_ = make_element("tee", "video-tee");
     g_object_set(video_tee_, "allow-not-linked", TRUE, nullptr);
-    add_chain(bin, {bg, caps_element("video/x-raw" + size), slate_text_});
-    add_chain(bin, {compositor_, caps_element("video/x-raw,format=I420" + size), title_text_,
+    add_chain(bin, {bg, caps_element("video/x-raw" + size), slate.bin});
+    add_chain(bin, {compositor_, caps_element("video/x-raw,format=I420" + size), title.bin,
                     make_element("videoconvert"), enc, caps_element("video/x-h264,profile=high"),
                     video_tee_});
     GstPad* bg_pad = gst_element_request_pad_simple(compositor_, "sink_%u");
-    GstPad* slate_src = gst_element_get_static_pad(slate_text_, "src");
+    GstPad* slate_src = gst_element_get_static_pad(slate.bin, "src");
     const bool linked = gst_pad_link(slate_src, bg_pad) == GST_PAD_LINK_OK;
     g_object_set(bg_pad, "zorder", 0U, nullptr);
     gst_object_unref(slate_src);
@@ -207,7 +210,7 @@ void Program::set_title(const std::string& title) {
 }
 
 void Program::apply_title() {
-    g_object_set(title_text_, "text", escape(settings_.title).c_str(), nullptr);
+    set_text_props(title_text_, "text", escape(settings_.title).c_str());
 }
 
 void Program::relayout() {
@@ -230,7 +233,7 @@ void Program::relayout() {
         plan.applied == Layout::slate
             ? "We'll be right back\n<small>" + escape(settings_.title) + "</small>"
             : "";
-    g_object_set(slate_text_, "text", slate.c_str(), nullptr);
+    set_text_props(slate_text_, "text", slate.c_str());
     if (!last_layout_ || !(*last_layout_ == event)) {
         last_layout_ = event;
         emit_(event);

@@ -1,5 +1,7 @@
 #include "broadcast/program_input.hpp"
 
+#include "broadcast/text_stage.hpp"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -132,11 +134,12 @@ void ProgramInput::build_video() {
     GstElement* convert = make_element("videoconvert");
     GstElement* scale = make_element("videoscale");  // keeps aspect, adds borders
     video_caps_ = resizable_caps(tile_caps(tile_.width, tile_.height));
-    lower_third_ = make_element("textoverlay");
-    g_object_set(lower_third_, "halignment", 0 /*left*/, "valignment", 1 /*bottom*/,
-                 "shaded-background", TRUE, "xpad", 12, "ypad", 10, nullptr);
-    add_chain(bin, {src, jitterbuffer(), depay, dec, convert, scale, video_caps_, lower_third_});
-    (void)ghost(bin, lower_third_, "src", "video_src");
+    const TextStage lower = make_text_stage("lower-third");
+    lower_third_ = lower.overlay;
+    set_text_props(lower_third_, "halignment", 0 /*left*/, "valignment", 1 /*bottom*/,
+                   "shaded-background", TRUE, "xpad", 12, "ypad", 10);
+    add_chain(bin, {src, jitterbuffer(), depay, dec, convert, scale, video_caps_, lower.bin});
+    (void)ghost(bin, lower.bin, "src", "video_src");
 }
 
 void ProgramInput::build_card() {
@@ -145,10 +148,11 @@ void ProgramInput::build_card() {
     g_object_set(src, "is-live", TRUE, "pattern", 17 /*solid-color*/, "foreground-color", kCardRgb,
                  nullptr);
     card_caps_ = resizable_caps(tile_caps(tile_.width, tile_.height) + ",framerate=5/1");
-    card_text_ = make_element("textoverlay");
-    g_object_set(card_text_, "halignment", 1 /*center*/, "valignment", 4 /*center*/, nullptr);
-    add_chain(bin, {src, card_caps_, card_text_});
-    (void)ghost(bin, card_text_, "src", "card_src");
+    const TextStage card = make_text_stage("card-text");
+    card_text_ = card.overlay;
+    set_text_props(card_text_, "halignment", 1 /*center*/, "valignment", 4 /*center*/);
+    add_chain(bin, {src, card_caps_, card.bin});
+    (void)ghost(bin, card.bin, "src", "card_src");
 }
 
 void ProgramInput::build_audio() {
@@ -189,8 +193,19 @@ void ProgramInput::attach(GstBin* pipeline, GstElement* compositor, GstElement* 
 }
 
 void ProgramInput::detach(GstBin* pipeline, GstElement* compositor, GstElement* mixer) {
-    // Stopping first ends the bin's streaming threads; then the mixer pads can go.
-    gst_element_set_state(bin_.get(), GST_STATE_NULL);
+    // Never wait on a streaming thread that is blocked inside a busy aggregator: first make
+    // the bin's outputs swallow everything (so nothing upstream sees not-linked and errors),
+    // then release the mixer pads (which flushes them and wakes a blocked push), and only
+    // then stop the bin, whose threads are free by now.
+    for (const char* name : {"card_src", "video_src", "audio_src"}) {
+        if (GstPad* src = gst_element_get_static_pad(bin_.get(), name)) {
+            gst_pad_add_probe(
+                src, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
+                [](GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_DROP; }, nullptr,
+                nullptr);
+            gst_object_unref(src);
+        }
+    }
     for (auto* pad : {&card_pad_, &video_pad_}) {
         if (*pad) {
             gst_element_release_request_pad(compositor, pad->get());
@@ -201,7 +216,11 @@ void ProgramInput::detach(GstBin* pipeline, GstElement* compositor, GstElement* 
         gst_element_release_request_pad(mixer, audio_pad_.get());
         audio_pad_ = PadRef();
     }
+    gst_element_set_state(bin_.get(), GST_STATE_NULL);
     gst_bin_remove(pipeline, bin_.get());
+    // Finalising its textoverlays touches the shared Pango font map (see text_stage.hpp).
+    const std::lock_guard lock(pango_mutex());
+    bin_ = ElementRef();
 }
 
 void ProgramInput::update(const InputSpec& spec) {
@@ -254,12 +273,12 @@ void ProgramInput::apply_texts() {
         // Cameras carry a lower-third; a shared screen speaks for itself.
         const std::string text =
             spec_.kind == "screen" ? "" : name + "\n<small>" + role_label(spec_.role) + "</small>";
-        g_object_set(lower_third_, "text", text.c_str(), "font-desc",
-                     font("Bold", tile_.height, 14).c_str(), nullptr);
+        set_text_props(lower_third_, "text", text.c_str(), "font-desc",
+                       font("Bold", tile_.height, 14).c_str());
     }
     const std::string card = name + "\n<small>" + role_label(spec_.role) + "</small>";
-    g_object_set(card_text_, "text", card.c_str(), "font-desc",
-                 font("Bold", tile_.height, 9).c_str(), nullptr);
+    set_text_props(card_text_, "text", card.c_str(), "font-desc",
+                   font("Bold", tile_.height, 9).c_str());
 }
 
 }  // namespace onstage::broadcast

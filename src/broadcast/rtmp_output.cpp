@@ -13,7 +13,7 @@ constexpr guint64 kQueueNs = 2000000000ULL;
 constexpr guint kPollMs = 500;
 constexpr int kMaxBackoffS = 10;
 // Bytes sent beyond the handshake and publish commands: media is flowing.
-constexpr guint64 kLiveBytes = 32 * 1024;
+constexpr guint64 kLiveBytes = guint64{32} * 1024;
 
 guint64 bytes_sent(GstElement* sink) {
     GstStructure* stats = nullptr;

@@ -15,6 +15,16 @@ GstFlowReturn isolated_chain_list(GstPad* pad, GstObject* parent, GstBufferList*
     return GST_FLOW_OK;
 }
 
+// Serialized queries (allocation, drain) wait until the branch's streaming thread answers;
+// a branch stuck connecting would hold the tee, and with it every output, for that long.
+// The encoders do without an answer from an optional output.
+gboolean isolated_query(GstPad* pad, GstObject* parent, GstQuery* query) {
+    if ((gst_query_type_get_flags(GST_QUERY_TYPE(query)) & GST_QUERY_TYPE_SERIALIZED) != 0) {
+        return FALSE;
+    }
+    return gst_pad_query_default(pad, parent, query);
+}
+
 PadRef ghost_sink(GstBin* bin, GstElement* inner, const char* name, bool isolate) {
     GstPad* target = gst_element_get_static_pad(inner, "sink");
     GstPad* g = gst_ghost_pad_new(name, target);
@@ -22,6 +32,7 @@ PadRef ghost_sink(GstBin* bin, GstElement* inner, const char* name, bool isolate
     if (isolate) {
         gst_pad_set_chain_function(g, isolated_chain);
         gst_pad_set_chain_list_function(g, isolated_chain_list);
+        gst_pad_set_query_function(g, isolated_query);
     }
     gst_element_add_pad(GST_ELEMENT(bin), g);
     return PadRef::borrow(g);

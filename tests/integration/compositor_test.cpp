@@ -1,8 +1,9 @@
 // `onstage compositor` for real: GStreamer senders on 127.0.0.1 publish solid colours as VP8 +
 // Opus RTP (as Janus rtp_forward would), the worker composes them, and ffprobe/ffmpeg read what
 // came out: the HLS playlist and segments (H.264 + AAC, 1280x720, each publisher's colour in its
-// tile as the layout changes), the MP4 after stop and after SIGTERM, a resumed playlist, and an
-// RTMP target received by a local ffmpeg while a second, dead target keeps retrying.
+// tile as the layout changes, a name card while video is muted), the MP4 after stop and after
+// SIGTERM, a resumed playlist, and an RTMP target received by a local ffmpeg while a second, dead
+// target keeps retrying.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -35,7 +37,8 @@ using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
 std::string tool(const std::string& name) {
-    std::stringstream path(std::getenv("PATH") != nullptr ? std::getenv("PATH") : "");
+    const char* env = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): before any thread
+    std::stringstream path(env != nullptr ? env : "");
     for (std::string dir; std::getline(path, dir, ':');) {
         if (access((fs::path(dir) / name).c_str(), X_OK) == 0) {
             return (fs::path(dir) / name).string();
@@ -48,7 +51,7 @@ std::string tool(const std::string& name) {
 // The worker with a pipe on stdin (commands) and on stdout (events); stderr to a file.
 class Worker {
 public:
-    explicit Worker(const fs::path& log) {
+    explicit Worker(const fs::path& log) : log_(log) {
         int in[2];
         int out[2];
         if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
@@ -69,6 +72,13 @@ public:
         out_ = out[0];
     }
     ~Worker() {
+        if (::testing::Test::HasFailure()) {
+            std::cerr << "--- worker events:\n";
+            for (const auto& e : events_) {
+                std::cerr << e.dump() << "\n";
+            }
+            std::cerr << "--- worker log (" << log_ << "):\n" << read_file(log_) << "---\n";
+        }
         close_stdin();
         if (pid_ > 0) {
             kill(pid_, SIGKILL);
@@ -166,6 +176,7 @@ private:
         return true;
     }
 
+    fs::path log_;
     int pid_ = -1;
     int in_ = -1;
     int out_ = -1;
@@ -329,6 +340,7 @@ broadcast::InputSpec camera(const std::string& id, const std::string& name,
 
 std::vector<broadcast::Tile> tiles_for(const std::vector<std::string>& ids) {
     std::vector<broadcast::LayoutInput> in;
+    in.reserve(ids.size());
     for (const auto& id : ids) {
         in.push_back(broadcast::LayoutInput{id, "guest", "camera"});
     }
@@ -393,6 +405,17 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
 
     w.send(broadcast::RemoveCommand{"i3"});
     ASSERT_TRUE(w.wait_for("layout", [](const Json& e) { return has_layout(e, "side_by_side"); }));
+    EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "blue"}),
+              (std::vector<std::string>{"red", "blue"}));
+
+    // Video muted: a dark name card instead of the picture; unmuted: the picture again.
+    auto bo = camera("i2", "Bo", "guest");
+    bo.video_muted = true;
+    w.send(broadcast::UpdateCommand{bo});
+    EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "dark"}),
+              (std::vector<std::string>{"red", "dark"}));
+    bo.video_muted = false;
+    w.send(broadcast::UpdateCommand{bo});
     EXPECT_EQ(program_colours(w, hls, tiles_for({"i1", "i2"}), {"red", "blue"}),
               (std::vector<std::string>{"red", "blue"}));
 

@@ -66,6 +66,7 @@ TEST(Layout, TwoInputsSideBySideLeftThenRight) {
 TEST(Layout, ThreeToNineAreAGrid) {
     for (int n = 3; n <= 9; ++n) {
         std::vector<LayoutInput> in;
+        in.reserve(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i) {
             in.push_back(cam("c" + std::to_string(i)));
         }
@@ -83,6 +84,7 @@ TEST(Layout, ThreeToNineAreAGrid) {
 
 TEST(Layout, MoreThanNineShowsNineTalentFirst) {
     std::vector<LayoutInput> in;
+    in.reserve(11);
     for (int i = 0; i < 10; ++i) {
         in.push_back(cam("g" + std::to_string(i)));
     }

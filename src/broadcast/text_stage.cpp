@@ -1,0 +1,46 @@
+#include "broadcast/text_stage.hpp"
+
+#include <atomic>
+
+namespace onstage::broadcast {
+
+namespace {
+
+std::atomic<GstPadChainFunction> original_chain{nullptr};
+
+GstFlowReturn serialised_chain(GstPad* pad, GstObject* parent, GstBuffer* buffer) {
+    const std::lock_guard lock(pango_mutex());
+    return original_chain.load()(pad, parent, buffer);
+}
+
+}  // namespace
+
+std::mutex& pango_mutex() {
+    static std::mutex m;
+    return m;
+}
+
+TextStage make_text_stage(const std::string& name) {
+    TextStage t;
+    {
+        const std::lock_guard lock(pango_mutex());  // creating one builds a Pango context
+        t.overlay = make_element("textoverlay", name);
+    }
+    GstPad* sink = gst_element_get_static_pad(t.overlay, "video_sink");
+    original_chain.store(GST_PAD_CHAINFUNC(sink));  // the same function for every textoverlay
+    gst_pad_set_chain_function(sink, serialised_chain);
+    gst_object_unref(sink);
+    GstElement* queue = make_element("queue");
+    g_object_set(queue, "max-size-buffers", 2U, "max-size-bytes", 0U, "max-size-time", guint64{0},
+                 "leaky", 2 /*downstream*/, nullptr);
+    t.bin = gst_bin_new((name + "-stage").c_str());
+    add_chain(GST_BIN(t.bin), {t.overlay, queue});
+    (void)ghost(GST_BIN(t.bin), queue, "src", "src");
+    GstPad* target = gst_element_get_static_pad(t.overlay, "video_sink");
+    GstPad* g = gst_ghost_pad_new("sink", target);
+    gst_object_unref(target);
+    gst_element_add_pad(t.bin, g);
+    return t;
+}
+
+}  // namespace onstage::broadcast
