@@ -66,8 +66,14 @@ asio::awaitable<HttpResponse> broadcast(ServerContext& ctx, const HttpRequest& r
         const protocol::BroadcastView view = co_await runtime->broadcast_view();
         co_return view_response(req, http::status::ok, view);
     }
-    const auto done = action == "start" ? co_await runtime->broadcast_start(record)
-                                        : co_await runtime->broadcast_stop();
+    // Not `cond ? co_await a : co_await b`: GCC 12 destroys the result of a co_await inside a
+    // conditional expression twice (free(): invalid pointer on the first start).
+    if (action == "start") {
+        auto started = co_await runtime->broadcast_start(record);
+        co_return started ? view_response(req, http::status::accepted, *started)
+                          : refusal(req, started.error());
+    }
+    auto done = co_await runtime->broadcast_stop();
     if (!done) {
         co_return refusal(req, done.error());
     }

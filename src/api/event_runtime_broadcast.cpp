@@ -30,9 +30,16 @@ asio::awaitable<Reply> EventRuntime::handle_broadcast(const Identity& who,
         broadcast_->set_layout(*layout, c.focus);
         co_return Reply{};
     }
-    const auto done = c.type == CommandType::broadcast_start
-                          ? co_await start_broadcast(std::nullopt)
-                          : broadcast_->stop();
+    // Not `cond ? co_await a : b`: GCC 12 mishandles the temporaries of a co_await inside a
+    // conditional expression.
+    if (c.type == CommandType::broadcast_start) {
+        auto started = co_await start_broadcast(std::nullopt);
+        if (!started) {
+            co_return Reply{started.error().code, started.error().message};
+        }
+        co_return Reply{};
+    }
+    auto done = broadcast_->stop();
     if (!done) {
         co_return Reply{done.error().code, done.error().message};
     }
