@@ -12,7 +12,7 @@
 // Run: ctest -R e2e.broadcast (as root), or by hand (see the ctest entry for the environment):
 //   sudo tests/e2e/netns-run env ONSTAGE_BIN=… ONSTAGE_WEB_ROOT=… ONSTAGE_E2E_ARTIFACTS=… npm --prefix web run e2e -- broadcast.e2e.ts
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
@@ -46,8 +46,8 @@ import {
     type Netns,
 } from './harness';
 
-const MEDIA_MS = 20_000; // liveness only: media flowing, a layout change reaching the program
-const LIVE_MS = 30_000; // liveness only: start → live (worker up, Janus forwarding, first segment)
+const MEDIA_MS = 30_000; // liveness only: media flowing, a layout change reaching the program (a busy 2-core box is slow)
+const LIVE_MS = 45_000; // liveness only: start → live (worker up, Janus forwarding, first segment)
 const RESTART_MS = 15_000; // liveness only: a killed worker replaced (the server promises 5 s)
 const POLL_MS = 300;
 const W = 1280;
@@ -230,6 +230,14 @@ afterEach(async (ctx) => {
 
 afterAll(async () => {
     evidence?.saveLogs(everyone, server);
+    // The compositor's own log (<data_dir>/broadcast/<event>.log) and what the HLS directory held.
+    if (tmp && links) {
+        const data = join(tmp.path, 'data');
+        const log = join(data, 'broadcast', `${links.eventId}.log`);
+        if (existsSync(log)) copyFileSync(log, join(cfg.artifacts, 'compositor.log'));
+        const hls = join(data, 'hls', links.eventId);
+        if (existsSync(hls)) writeFileSync(join(cfg.artifacts, 'hls-files.txt'), readdirSync(hls).join('\n') + '\n');
+    }
     for (const a of everyone) await a.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     if (receiver && receiver.exitCode === null) receiver.kill('SIGKILL');
@@ -237,7 +245,7 @@ afterAll(async () => {
     tmp?.remove();
 });
 
-describe('the broadcast', { timeout: 90_000 }, () => {
+describe('the broadcast', { timeout: 180_000 }, () => {
     test('two talent publish red and blue; two RTMP targets are added; a recorded broadcast starts and goes live', async () => {
         red = await open('talent-red', person(links.talent, 0, 'talent'), 'rgb(255,0,0)');
         blue = await open('talent-blue', person(links.talent, 1, 'a second talent'), 'rgb(0,0,255)');
