@@ -58,21 +58,33 @@ export async function solidCamera(context: BrowserContext, colour: string): Prom
     await context.addInitScript(pictureScript(`ctx.fillStyle = ${JSON.stringify(colour)}; ctx.fillRect(0, 0, w, h);`));
 }
 
-// Clock pattern (benchmarks): CLOCK_BITS blocks of CLOCK_BLOCK px in a row at the top left,
-// white = 1, black = 0, most significant bit first, of Date.now() modulo 2^CLOCK_BITS ms; a
-// white guard block before and after. The rest of the picture is mid grey.
+// Clock pattern (benchmarks): Date.now() modulo 2^CLOCK_BITS ms as CLOCK_BITS blocks of
+// CLOCK_BLOCK px in a row across the middle of the picture (white = 1, most significant bit
+// first) and below it the same bits inverted, so a reader can tell a clean read from a blend of
+// two frames. Placed clear of the title (top left) and the lower-third (bottom); in a solo
+// layout the tile is the whole program, so the blocks keep their position at 1280x720. A square
+// bouncing across the rest of the picture gives the encoders motion to work on.
 export const CLOCK_BITS = 32;
-export const CLOCK_BLOCK = 36; // px on the 1280x720 canvas
+export const CLOCK_BLOCK = 32; // px on the 1280x720 canvas
+export const CLOCK_X = 128;
+export const CLOCK_Y = 328; // first row; the inverted row is CLOCK_BLOCK below
 export async function clockCamera(context: BrowserContext): Promise<void> {
     await context.addInitScript(
         pictureScript(`
-        ctx.fillStyle = '#808080'; ctx.fillRect(0, 0, w, h);
-        const t = Date.now() % 4294967296;
+        const t = Date.now();
+        ctx.fillStyle = '#606060'; ctx.fillRect(0, 0, w, h);
+        ctx.fillStyle = '#e0a040';
+        const x = Math.floor(t / 4) % (w - 200);
+        ctx.fillRect(x, 120, 200, 150);
+        ctx.fillRect(w - 200 - x, 450, 200, 150);
+        const v = t % 4294967296;
         const B = ${CLOCK_BLOCK};
         for (let i = 0; i < ${CLOCK_BITS}; i++) {
-            const bit = Math.floor(t / Math.pow(2, ${CLOCK_BITS - 1} - i)) % 2;
+            const bit = Math.floor(v / Math.pow(2, ${CLOCK_BITS - 1} - i)) % 2;
             ctx.fillStyle = bit ? '#ffffff' : '#000000';
-            ctx.fillRect(i * B, 0, B, B);
+            ctx.fillRect(${CLOCK_X} + i * B, ${CLOCK_Y}, B, B);
+            ctx.fillStyle = bit ? '#000000' : '#ffffff';
+            ctx.fillRect(${CLOCK_X} + i * B, ${CLOCK_Y} + B, B, B);
         }`),
     );
 }
