@@ -143,6 +143,15 @@ function environHas(pid: number, entry: string): boolean {
     }
 }
 
+function ppidOf(pid: number): number {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+        return -1;
+    }
+}
+
 function commOf(pid: number): string {
     try {
         return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -335,8 +344,23 @@ describe.runIf(mode === 'cpu')('CPU: compositor vs Chromium + ffmpeg', () => {
             const out = join(tmp.path, 'seed.mp4');
             grab = spawn('ffmpeg', ['-v', 'error', '-y', '-f', 'x11grab', '-r', '30', '-s', '1280x720', '-i', display, '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '30', '-b:v', '2500k', out], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DISPLAY: display } });
             await new Promise((r) => setTimeout(r, 5000));
-            const xpids = () => netnsPids().filter((p) => environHas(p, `DISPLAY=${display}`));
-            const chromiumPids = () => xpids().filter((p) => /chrom/i.test(commOf(p)));
+            // The seed Chromium's process tree: processes started with DISPLAY=:87 and all
+            // their descendants (zygote children do not all show the variable).
+            const chromiumPids = () => {
+                const all = netnsPids();
+                const parent = new Map(all.map((p) => [p, ppidOf(p)]));
+                const tree = new Set(all.filter((p) => environHas(p, `DISPLAY=${display}`) && /chrom/i.test(commOf(p))));
+                for (let grew = true; grew; ) {
+                    grew = false;
+                    for (const p of all) {
+                        if (!tree.has(p) && tree.has(parent.get(p) ?? -1)) {
+                            tree.add(p);
+                            grew = true;
+                        }
+                    }
+                }
+                return [...tree].filter((p) => /chrom/i.test(commOf(p)));
+            };
             const [c, f, x] = await Promise.all([
                 cpuOf(chromiumPids, steady),
                 cpuOf(() => (grab?.pid ? [grab.pid] : []), steady),
