@@ -11,7 +11,7 @@
 // The tests below are steps of one story and run in order.
 // Run: ctest -R e2e.broadcast (as root), or by hand (see the ctest entry for the environment):
 //   sudo tests/e2e/netns-run env ONSTAGE_BIN=… ONSTAGE_WEB_ROOT=… ONSTAGE_E2E_ARTIFACTS=… npm --prefix web run e2e -- broadcast.e2e.ts
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -142,7 +142,7 @@ async function playlist(): Promise<string> {
 
 let segmentNo = 0;
 // The newest segment, saved and checked with ffprobe (H.264 1280x720 + AAC), and its first frame.
-async function newestFrame(): Promise<{ uri: string; frame: Frame }> {
+async function newestFrame(): Promise<{ uri: string; file: string; frame: Frame }> {
     const uris = segmentsOf(await playlist());
     const uri = uris[uris.length - 1];
     if (!uri) throw new Error('the playlist lists no segment');
@@ -159,7 +159,7 @@ async function newestFrame(): Promise<{ uri: string; frame: Frame }> {
         height: H,
         audio: 'aac',
     });
-    return { uri, frame: firstFrame(file, W, H) };
+    return { uri, file, frame: firstFrame(file, W, H) };
 }
 
 // A 60x60 box in the upper middle of a tile (clear of the lower-third and the title).
@@ -177,18 +177,30 @@ function grid3(f: Frame): Colour[] {
 }
 
 // Waits (liveness) until the newest segment's first frame shows `want` at the tiles `read`
-// samples; keeps that frame (raw RGB24, 1280x720) with the artifacts.
+// samples; keeps the last segment looked at and its first frame (PNG) with the artifacts, also
+// when the wait fails.
 async function programShows(what: string, read: (f: Frame) => Colour[], want: (c: Colour[]) => boolean): Promise<void> {
-    const seen = await until(
-        `the program to show ${what}`,
-        MEDIA_MS,
-        async () => {
-            const { uri, frame } = await newestFrame();
-            return { uri, frame, colours: read(frame) };
-        },
-        (s) => want(s.colours),
-    );
-    writeFileSync(join(cfg.artifacts, `frame-${what}-${W}x${H}.rgb`), seen.frame.rgb);
+    let last: { file: string; frame: Frame } | null = null;
+    try {
+        await until(
+            `the program to show ${what}`,
+            MEDIA_MS,
+            async () => {
+                const { uri, file, frame } = await newestFrame();
+                last = { file, frame };
+                return { uri, colours: read(frame) };
+            },
+            (s) => want(s.colours),
+        );
+    } finally {
+        const kept = last as { file: string; frame: Frame } | null;
+        if (kept) {
+            copyFileSync(kept.file, join(cfg.artifacts, `program-${what}.ts`));
+            const raw = join(tmp.path, `frame-${what}.rgb`);
+            writeFileSync(raw, kept.frame.rgb);
+            spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-i', raw, join(cfg.artifacts, `program-${what}.png`)]);
+        }
+    }
 }
 
 async function playerTime(a: Actor): Promise<number> {
