@@ -41,13 +41,14 @@ lint: deps
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
-# bench/run-media creates a network namespace: it needs root (as the media e2e tests do).
+# bench/run-media and bench/run-broadcast create a network namespace: they need root (as the media e2e tests do).
 bench: deps web
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 	bench/run-event-create
 	bench/run-load
 	bench/run-media
+	bench/run-broadcast
 
 asan: deps
 	cmake --preset asan >/dev/null
