@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 namespace onstage::broadcast {
@@ -12,18 +13,34 @@ namespace {
 constexpr guint64 kQueueNs = 2000000000ULL;
 constexpr guint kPollMs = 500;
 constexpr int kMaxBackoffS = 10;
+constexpr guint kReapDelayMs = 500;
 // Bytes sent beyond the handshake and publish commands: media is flowing.
 constexpr guint64 kLiveBytes = guint64{32} * 1024;
 
-guint64 bytes_sent(GstElement* sink) {
-    GstStructure* stats = nullptr;
-    g_object_get(sink, "stats", &stats, nullptr);
-    guint64 out = 0;
-    if (stats != nullptr) {
-        (void)gst_structure_get_uint64(stats, "out-bytes-total", &out);
-        gst_structure_free(stats);
+// Counts the bytes rtmpsink is handed (it sends each buffer before taking the next).
+GstPadProbeReturn count_bytes(GstPad* /*pad*/, GstPadProbeInfo* info, gpointer counter) {
+    if (GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info); buffer != nullptr) {
+        static_cast<std::atomic<guint64>*>(counter)->fetch_add(gst_buffer_get_size(buffer));
     }
-    return out;
+    return GST_PAD_PROBE_OK;
+}
+
+// "host:port" of an rtmp:// or rtmps:// URL (1935 / 443 when it names none); "" if unreadable.
+std::string host_and_port(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) {
+        return "";
+    }
+    const bool tls = url.compare(0, scheme, "rtmps") == 0;
+    std::string authority = url.substr(scheme + 3, url.find('/', scheme + 3) - (scheme + 3));
+    if (const auto at = authority.rfind('@'); at != std::string::npos) {
+        authority.erase(0, at + 1);
+    }
+    const auto bracket = authority.rfind(']');
+    const auto colon = authority.rfind(':');
+    const bool has_port =
+        colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    return has_port ? authority : authority + (tls ? ":443" : ":1935");
 }
 
 }  // namespace
@@ -48,11 +65,51 @@ RtmpOutput::~RtmpOutput() {
 
 void RtmpOutput::start() {
     stopped_ = false;
-    connect();
+    connect();  // the first attempt goes straight to rtmp2sink (no extra TCP connection)
+}
+
+void RtmpOutput::probe() {
+    const std::string address = host_and_port(target_.url);
+    emit_(RtmpEvent{target_.id, "connecting", ""});
+    GSocketClient* client = g_socket_client_new();
+    g_socket_client_set_timeout(client, 10);
+    probing_ = g_cancellable_new();
+    g_socket_client_connect_to_host_async(client, address.c_str(), 1935, probing_,
+                                          &RtmpOutput::on_probed, this);
+    g_object_unref(client);  // the async operation holds its own reference
+}
+
+// Runs on the main loop. A cancelled check (stop, or destruction) must not touch `self`.
+void RtmpOutput::on_probed(GObject* client, GAsyncResult* result, gpointer self) {
+    GError* error = nullptr;
+    GSocketConnection* connection =
+        g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(client), result, &error);
+    if (connection != nullptr) {
+        g_object_unref(connection);  // closes it: it was only a check
+    }
+    if (error != nullptr && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_error_free(error);
+        return;
+    }
+    auto* out = static_cast<RtmpOutput*>(self);
+    g_clear_object(&out->probing_);
+    if (error != nullptr) {
+        const std::string reason = error->message;
+        g_error_free(error);
+        out->retry_later(reason);
+        return;
+    }
+    if (!out->stopped_) {
+        out->connect();
+    }
 }
 
 void RtmpOutput::stop() {
     stopped_ = true;
+    if (probing_ != nullptr) {
+        g_cancellable_cancel(probing_);
+        g_clear_object(&probing_);
+    }
     cancel_timers();
     teardown();
 }
@@ -66,9 +123,14 @@ void RtmpOutput::connect() {
     GstElement* aparse = make_element("aacparse");
     GstElement* mux = make_element("flvmux");
     g_object_set(mux, "streamable", TRUE, nullptr);
-    sink_ = make_element("rtmp2sink");
-    g_object_set(sink_, "location", target_.url.c_str(), "async-connect", TRUE, "async", FALSE,
-                 "sync", FALSE, nullptr);
+    // librtmp's rtmpsink, not rtmp2sink: GStreamer 1.22's rtmp2sink stalls or crashes the
+    // program after a refused connection (an AMF assertion in its error path).
+    sink_ = make_element("rtmpsink");
+    sent_->store(0);
+    GstPad* sink_pad = gst_element_get_static_pad(sink_, "sink");
+    gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_bytes, sent_.get(), nullptr);
+    gst_object_unref(sink_pad);
+    g_object_set(sink_, "location", target_.url.c_str(), "async", FALSE, "sync", FALSE, nullptr);
     GstBin* bin = branch_->bin();
     add_chain(bin, {vq, vparse, mux, sink_});
     add_chain(bin, {aq, aparse});
@@ -76,7 +138,6 @@ void RtmpOutput::connect() {
     branch_->expose(vq, aq, /*isolate=*/true);
     live_ = false;
     spdlog::info("rtmp {}: connecting to {}", target_.id, redact_rtmp_url(target_.url));
-    emit_(RtmpEvent{target_.id, "connecting", ""});
     branch_->attach(tees_.pipeline, tees_.video_tee, tees_.audio_tee);
     poll_timer_ = g_timeout_add(kPollMs, &RtmpOutput::on_poll, this);
 }
@@ -90,6 +151,11 @@ void RtmpOutput::teardown() {
 }
 
 void RtmpOutput::cancel_timers() {
+    if (reap_timer_ != 0 && stopped_) {
+        g_source_remove(reap_timer_);
+        reap_timer_ = 0;
+        on_reap(this);
+    }
     if (retry_timer_ != 0) {
         g_source_remove(retry_timer_);
         retry_timer_ = 0;
@@ -105,7 +171,37 @@ void RtmpOutput::fail(const std::string& reason) {
         return;
     }
     cancel_timers();
-    teardown();
+    // Torn down a moment later, not inside the error's own dispatch: rtmp2sink is still
+    // unwinding its failed connection then. Its ghost pads keep answering OK meanwhile.
+    reap_later();
+    retry_later(reason);
+}
+
+void RtmpOutput::reap_later() {
+    if (!branch_) {
+        return;
+    }
+    dying_.push_back(std::move(branch_));
+    sink_ = nullptr;
+    if (reap_timer_ == 0) {
+        reap_timer_ = g_timeout_add(kReapDelayMs, &RtmpOutput::on_reap, this);
+    }
+}
+
+gboolean RtmpOutput::on_reap(gpointer self) {
+    auto* out = static_cast<RtmpOutput*>(self);
+    out->reap_timer_ = 0;
+    for (auto& branch : out->dying_) {
+        branch->detach(out->tees_.pipeline, out->tees_.video_tee, out->tees_.audio_tee);
+    }
+    out->dying_.clear();
+    return G_SOURCE_REMOVE;
+}
+
+void RtmpOutput::retry_later(const std::string& reason) {
+    if (stopped_) {
+        return;
+    }
     failures_ = live_ ? 1 : failures_ + 1;
     live_ = false;
     const int delay_s = std::min(kMaxBackoffS, 1 << std::min(failures_ - 1, 4));
@@ -119,7 +215,7 @@ gboolean RtmpOutput::on_retry(gpointer self) {
     auto* out = static_cast<RtmpOutput*>(self);
     out->retry_timer_ = 0;
     if (!out->stopped_) {
-        out->connect();
+        out->probe();
     }
     return G_SOURCE_REMOVE;
 }
@@ -130,7 +226,7 @@ gboolean RtmpOutput::on_poll(gpointer self) {
         out->poll_timer_ = 0;
         return G_SOURCE_REMOVE;
     }
-    if (bytes_sent(out->sink_) >= kLiveBytes) {
+    if (out->sent_->load() >= kLiveBytes) {
         out->live_ = true;
         out->failures_ = 0;
         spdlog::info("rtmp {}: live", out->id());
