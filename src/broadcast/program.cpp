@@ -90,7 +90,8 @@ void Program::build_video() {
                  static_cast<guint>(gop), "option-string", "scenecut=0", nullptr);
     video_tee_ = make_element("tee", "video-tee");
     g_object_set(video_tee_, "allow-not-linked", TRUE, nullptr);
-    add_chain(bin, {bg, caps_element("video/x-raw" + size), slate.bin});
+    // I420 like every tile (see tile_caps in program_input.cpp).
+    add_chain(bin, {bg, caps_element("video/x-raw,format=I420" + size), slate.bin});
     add_chain(bin, {compositor_, caps_element("video/x-raw,format=I420" + size), title.bin,
                     make_element("videoconvert"), enc, caps_element("video/x-h264,profile=high"),
                     video_tee_});

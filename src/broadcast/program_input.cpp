@@ -76,8 +76,12 @@ std::string escape(const std::string& s) {
     return out;
 }
 
+// I420 all the way: the program is I420, so the compositor blends tiles without converting
+// them. Left open, videotestsrc picks its first format (Y412_LE, 8 bytes a pixel), which made
+// every card and overlay several times dearer and, on a busy machine, left the program so far
+// behind real time that no segment came out.
 std::string tile_caps(int width, int height) {
-    return "video/x-raw,width=" + std::to_string(std::max(2, width)) +
+    return "video/x-raw,format=I420,width=" + std::to_string(std::max(2, width)) +
            ",height=" + std::to_string(std::max(2, height)) + ",pixel-aspect-ratio=1/1";
 }
 
