@@ -73,7 +73,7 @@ void Program::build_video() {
     const TextStage slate = make_text_stage("slate-text");
     slate_text_ = slate.overlay;
     set_text_props(slate_text_, "halignment", 1 /*center*/, "valignment", 4 /*center*/, "font-desc",
-                   ("Sans Bold " + std::to_string(settings_.height / 18)).c_str());
+                   ("Sans Bold " + std::to_string(settings_.height / 9)).c_str());
     compositor_ = make_element("compositor", "program");
     set_arg(compositor_, "background", "black");
     configure_aggregator(compositor_);
@@ -81,7 +81,7 @@ void Program::build_video() {
     title_text_ = title.overlay;
     set_text_props(title_text_, "halignment", 0 /*left*/, "valignment", 2 /*top*/,
                    "shaded-background", TRUE, "xpad", 24, "ypad", 18, "font-desc",
-                   ("Sans Bold " + std::to_string(std::max(8, settings_.height / 40))).c_str());
+                   ("Sans Bold " + std::to_string(std::max(8, settings_.height / 20))).c_str());
     GstElement* enc = make_element("x264enc", "video-encoder");
     set_arg(enc, "tune", "zerolatency");
     set_arg(enc, "speed-preset", "veryfast");

@@ -278,7 +278,7 @@ void ProgramInput::apply_texts() {
         const std::string text =
             spec_.kind == "screen" ? "" : name + "\n<small>" + role_label(spec_.role) + "</small>";
         set_text_props(lower_third_, "text", text.c_str(), "font-desc",
-                       font("Bold", tile_.height, 14).c_str());
+                       font("Bold", tile_.height, 20).c_str());
     }
     const std::string card = name + "\n<small>" + role_label(spec_.role) + "</small>";
     set_text_props(card_text_, "text", card.c_str(), "font-desc",

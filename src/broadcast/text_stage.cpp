@@ -26,6 +26,9 @@ TextStage make_text_stage(const std::string& name) {
         const std::lock_guard lock(pango_mutex());  // creating one builds a Pango context
         t.overlay = make_element("textoverlay", name);
     }
+    // Font sizes are chosen per frame height by the callers; textoverlay would otherwise scale
+    // them again by the frame's width / 640 (a solo lower-third came out twice as large).
+    g_object_set(t.overlay, "auto-resize", FALSE, nullptr);
     GstPad* sink = gst_element_get_static_pad(t.overlay, "video_sink");
     original_chain.store(GST_PAD_CHAINFUNC(sink));  // the same function for every textoverlay
     gst_pad_set_chain_function(sink, serialised_chain);
