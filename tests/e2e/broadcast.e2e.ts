@@ -82,21 +82,10 @@ async function open(label: string, link: Link, colour: string | null): Promise<A
     const actor = await Actor.open(browser, label);
     if (colour) await solidCamera(actor.context, colour);
     everyone.push(actor);
-    await actor.page.goto(server.origin + link.path);
-    if (link.key !== '') {
-        await actor.page.getByLabel('Access key').fill(link.key);
-        await actor.page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await sees(actor.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`);
+    await actor.signIn(server.origin, link);
     return actor;
 }
 
-async function passDeviceCheck(actor: Actor): Promise<void> {
-    const go = actor.page.getByTestId('device-continue');
-    await sees(go, `the device check on ${actor.label}'s page`, MEDIA_MS);
-    await go.click();
-    await seesNo(go, `the device check on ${actor.label}'s page`);
-}
 
 async function until<T>(what: string, timeoutMs: number, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -264,8 +253,8 @@ describe('the broadcast', { timeout: 180_000 }, () => {
         mod = await open('moderator', person(links.moderators, 0, 'a moderator'), 'rgb(0,255,0)');
         att = await open('attendee', person(links.attendees, 0, 'an attendee'), null);
         modId = person(links.moderators, 0, '').id;
-        await passDeviceCheck(red);
-        await passDeviceCheck(blue);
+        await red.passDeviceCheck(MEDIA_MS);
+        await blue.passDeviceCheck(MEDIA_MS);
 
         // The local RTMP receiver (one connection, then it ends) and a port nobody listens on.
         const port = await freePort();
@@ -312,7 +301,7 @@ describe('the broadcast', { timeout: 180_000 }, () => {
 
     test('the moderator goes on air (green): a grid of three; off air: back to two', async () => {
         await mod.page.getByRole('button', { name: 'Go on air' }).click();
-        await passDeviceCheck(mod);
+        await mod.passDeviceCheck(MEDIA_MS);
         await until('a grid of three on the program', MEDIA_MS, view, (v) => v.applied_layout === 'grid' && v.on_program.includes(modId));
         // Talent first (red and blue, in add order), the moderator centred below.
         await programShows('grid-of-three', grid3, (c) => [c[0], c[1]].sort().join() === 'blue,red' && c[2] === 'green');

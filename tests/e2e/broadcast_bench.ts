@@ -21,7 +21,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { admin, CLOCK_BITS, CLOCK_BLOCK, CLOCK_X, CLOCK_Y, clockCamera, compositorPids, segmentsOf } from './broadcast_support';
-import { Actor, createEvent, launchBrowser, loadConfig, requireNetns, sees, seesNo, Server, tempDir, type Config, type EventLinks, type Link, type Netns } from './harness';
+import { Actor, createEvent, launchBrowser, loadConfig, requireNetns, Server, tempDir, type Config, type EventLinks, type Link, type Netns } from './harness';
 
 const MEDIA_MS = 60_000; // liveness only: a loaded 2-core machine can be slow
 const ADMIN_TOKEN = 'bench-broadcast-admin-token-0123456789';
@@ -46,21 +46,10 @@ async function open(label: string, link: Link, clock: boolean): Promise<Actor> {
     const a = await Actor.open(browser, label);
     if (clock) await clockCamera(a.context);
     everyone.push(a);
-    await a.page.goto(server.origin + link.path);
-    if (link.key !== '') {
-        await a.page.getByLabel('Access key').fill(link.key);
-        await a.page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await sees(a.page.getByText(`Signed in as ${link.name}`), `${label} signed in`, MEDIA_MS);
+    await a.signIn(server.origin, link, MEDIA_MS);
     return a;
 }
 
-async function passDeviceCheck(a: Actor): Promise<void> {
-    const go = a.page.getByTestId('device-continue');
-    await sees(go, `the device check on ${a.label}'s page`, MEDIA_MS);
-    await go.click();
-    await seesNo(go, `the device check on ${a.label}'s page`, MEDIA_MS);
-}
 
 async function until<T>(what: string, timeoutMs: number, read: () => Promise<T> | T, ok: (v: T) => boolean, pollMs = 100): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -227,7 +216,7 @@ describe.runIf(mode === 'glass')('glass to glass', () => {
         const warmup = Number(process.env['WARMUP_S'] ?? 5);
         const steady = Number(process.env['STEADY_S'] ?? 30);
         const talent = await open('talent', nth(links.talent, 0, 'talent'), true);
-        await passDeviceCheck(talent);
+        await talent.passDeviceCheck(MEDIA_MS);
         const att = await open('attendee', nth(links.attendees, 0, 'an attendee'), false);
         await att.page.evaluate(READER, { bits: CLOCK_BITS, block: CLOCK_BLOCK, x0: CLOCK_X, y0: CLOCK_Y });
         const t0 = Date.now();
@@ -255,7 +244,7 @@ describe.runIf(mode === 'start')('start → first playable segment', () => {
     test('start/stop cycles', { timeout: 900_000 }, async () => {
         const runs = Number(process.env['RUNS'] ?? 5);
         const talent = await open('talent', nth(links.talent, 0, 'talent'), true);
-        await passDeviceCheck(talent);
+        await talent.passDeviceCheck(MEDIA_MS);
         const att = await open('attendee', nth(links.attendees, 0, 'an attendee'), false);
         const rows: { segment_ms: number; playing_ms: number }[] = [];
         for (let i = 0; i < runs; i++) {
@@ -289,7 +278,7 @@ describe.runIf(mode === 'cpu')('CPU: compositor vs Chromium + ffmpeg', () => {
         const talent: Actor[] = [];
         for (let i = 0; i < 4; i++) {
             const a = await open(`talent-${i + 1}`, nth(links.talent, i, `talent ${i + 1}`), true);
-            await passDeviceCheck(a);
+            await a.passDeviceCheck(MEDIA_MS);
             talent.push(a);
         }
         await api('POST', '/broadcast/start', {});

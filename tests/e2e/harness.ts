@@ -312,6 +312,27 @@ export class Actor {
         return p;
     }
 
+    // Opens the person's link on `origin`, types the access key if the link has one, and waits
+    // for the app to greet them by name.
+    async signIn(origin: string, link: Link, timeout = SEEN_MS): Promise<void> {
+        await this.page.goto(origin + link.path);
+        if (link.key !== '') {
+            await this.page.getByLabel('Access key').fill(link.key);
+            await this.page.getByRole('button', { name: 'Sign in' }).click();
+        }
+        await sees(this.page.getByText(`Signed in as ${link.name}`), `${this.label} signed in as ${link.name}`, timeout);
+    }
+
+    // The device check comes the first time a page has something to publish; the fake camera
+    // and microphone are preselected, so Continue is all it takes. `beforeContinue` sees it.
+    async passDeviceCheck(timeout: number, beforeContinue?: () => Promise<void>): Promise<void> {
+        const go = this.page.getByTestId('device-continue');
+        await sees(go, `the device check on ${this.label}'s page`, timeout);
+        if (beforeContinue) await beforeContinue();
+        await go.click();
+        await seesNo(go, `the device check on ${this.label}'s page`, timeout);
+    }
+
     async peerConfigs(): Promise<string[]> {
         return this.page.evaluate(() => (window as unknown as { __peerConfigs?: string[] }).__peerConfigs ?? []);
     }

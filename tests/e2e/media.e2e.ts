@@ -94,24 +94,17 @@ async function open(label: string, link: Link): Promise<Actor> {
             if (typeof body.token === 'string') tokens.set(actor, body.token);
         }, () => undefined);
     });
-    await actor.page.goto(server.origin + link.path);
-    if (link.key !== '') {
-        await actor.page.getByLabel('Access key').fill(link.key);
-        await actor.page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await sees(actor.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`);
+    await actor.signIn(server.origin, link);
     return actor;
+}
+
+// Continue past the device check, with a screenshot of it first.
+function checkDevices(actor: Actor): Promise<void> {
+    return actor.passDeviceCheck(MEDIA_MS, () => evidence.shots(`device-check-${actor.label}`, [actor]));
 }
 
 // The device check comes the first time a page has something to publish; the fake camera and
 // microphone are preselected, so Continue is all it takes.
-async function passDeviceCheck(actor: Actor): Promise<void> {
-    const go = actor.page.getByTestId('device-continue');
-    await sees(go, `the device check on ${actor.label}'s page`, MEDIA_MS);
-    await evidence.shots(`device-check-${actor.label}`, [actor]);
-    await go.click();
-    await seesNo(go, `the device check on ${actor.label}'s page`);
-}
 
 // Waits until `actor` decodes video frames and receives audio packets of `who`'s camera feed,
 // both growing between two polls of the same subscription (so it is flowing now). `fresh` limits
@@ -315,7 +308,7 @@ describe('audio and video through Janus', { timeout: 120_000 }, () => {
 
         await janusPid();
         // Talent is on stage from sign-in: the plan lists `stage` at once.
-        await passDeviceCheck(talent);
+        await checkDevices(talent);
         await sees(talent.page.getByTestId('self-view'), 'the talent\'s own preview');
         await evidence.shots('signed-in', [mod, talent, ada]);
     });
@@ -329,8 +322,8 @@ describe('audio and video through Janus', { timeout: 120_000 }, () => {
         await dialog.getByRole('button', { name: 'Accept' }).click();
         await sees(status(ada, 'You are talking with a moderator'), 'Ada in the interview');
 
-        await passDeviceCheck(ada);
-        await passDeviceCheck(mod);
+        await checkDevices(ada);
+        await checkDevices(mod);
         await decodes(ada, modId, 'Mo');
         await decodes(mod, adaId, 'Ada');
         await sees(tile(ada, modId), 'Mo\'s video on Ada\'s page');
@@ -345,8 +338,8 @@ describe('audio and video through Janus', { timeout: 120_000 }, () => {
         await click(mia.page, 'Raised hands', 'Ben Browser', 'Claim');
         await click(mia.page, 'My queue', 'Ben Browser', 'Invite');
         await ben.page.getByRole('dialog', { name: 'You are invited' }).getByRole('button', { name: 'Accept' }).click();
-        await passDeviceCheck(ben);
-        await passDeviceCheck(mia);
+        await checkDevices(ben);
+        await checkDevices(mia);
         miaInterviewFeed = (await decodes(ben, miaId, 'Mia')).feed;
         await evidence.shots('second-interview', [mia, ben]);
     });

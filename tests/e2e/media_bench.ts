@@ -185,21 +185,10 @@ async function open(label: string, link: Link): Promise<Actor> {
     const a = await Actor.open(browser, label, { width: 960, height: 720 });
     await a.context.addInitScript(PROBE);
     everyone.push(a);
-    await a.page.goto(server.origin + link.path);
-    if (link.key !== '') {
-        await a.page.getByLabel('Access key').fill(link.key);
-        await a.page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await sees(a.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`, SEEN_MS);
+    await a.signIn(server.origin, link, SEEN_MS);
     return a;
 }
 
-async function passDeviceCheck(a: Actor): Promise<void> {
-    const go = a.page.getByTestId('device-continue');
-    await sees(go, `the device check on ${a.label}'s page`, MEDIA_MS);
-    await go.click();
-    await seesNo(go, `the device check on ${a.label}'s page`, SEEN_MS);
-}
 
 // Liveness: `a` decodes `who`'s camera feed (frames growing between two polls).
 async function decodes(a: Actor, who: string, whoLabel: string): Promise<void> {
@@ -226,8 +215,8 @@ async function toHolding(mod: Actor, guest: Actor, name: string, modChecked: boo
     await click(mod.page, 'My queue', name, 'Invite');
     await guest.page.getByRole('dialog', { name: 'You are invited' }).getByRole('button', { name: 'Accept' }).click();
     await sees(status(guest, 'You are talking with a moderator'), `${name} in the interview`, SEEN_MS);
-    await passDeviceCheck(guest);
-    if (!modChecked) await passDeviceCheck(mod);
+    await guest.passDeviceCheck(MEDIA_MS);
+    if (!modChecked) await mod.passDeviceCheck(MEDIA_MS);
     await click(mod.page, 'Interview', name, 'Approve');
     await sees(status(guest, 'You are in the holding room'), `${name} in the holding room`, SEEN_MS);
     await waitForOutbound(guest.page, (s) => s.some((p) => p.room === 'holding' && p.videoFramesEncoded > 0), `${name} publishing the holding preview`, MEDIA_MS);
@@ -353,7 +342,7 @@ describe.runIf(mode === 'promote')('promote → first decoded frame', () => {
         const guest = await open('guest', nth(links.attendees, 0, 'an attendee'));
         const modId = nth(links.moderators, 0, '').id;
         const guestId = nth(links.attendees, 0, '').id;
-        await passDeviceCheck(talent);
+        await talent.passDeviceCheck(MEDIA_MS);
         await toHolding(mod, guest, 'Gus Guest', false);
         await goOnAir(mod);
         await decodes(talent, modId, 'Mo');
@@ -430,7 +419,7 @@ describe.runIf(mode === 'cpu')('CPU: 4 publishers, 6 watchers', () => {
         const talent = await open('talent', nth(links.talent, 0, 'talent'));
         const g1 = await open('guest1', nth(links.attendees, 0, 'an attendee'));
         const g2 = await open('guest2', nth(links.attendees, 1, 'a second attendee'));
-        await passDeviceCheck(talent);
+        await talent.passDeviceCheck(MEDIA_MS);
         await toHolding(mod, g1, 'Gus Guest', false);
         await toHolding(mod, g2, 'Gia Guest', true);
         await goOnAir(mod);

@@ -29,12 +29,7 @@ async function open(label: string, link: Link, viewport?: { width: number; heigh
     if (!browser || !server) throw new Error('browser and server must be running');
     const actor = await Actor.open(browser, label, viewport);
     everyone.push(actor);
-    await actor.page.goto(server.origin + link.path);
-    if (link.key !== '') {
-        await actor.page.getByLabel('Access key').fill(link.key);
-        await actor.page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await sees(actor.page.getByText(`Signed in as ${link.name}`), `${label} signed in as ${link.name}`);
+    await actor.signIn(server.origin, link);
     return actor;
 }
 
