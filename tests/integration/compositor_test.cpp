@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -215,6 +216,27 @@ private:
     int pid_;
 };
 
+// Waits until something listens on 127.0.0.1:`port` (read from /proc/net/tcp: connecting to
+// check would use up `ffmpeg -listen 1`'s one client).
+bool listening(int port, std::chrono::milliseconds timeout) {
+    char local[32];
+    (void)std::snprintf(local, sizeof local, "0100007F:%04X", port);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::istringstream table(read_file("/proc/net/tcp"));
+        for (std::string line; std::getline(table, line);) {
+            std::istringstream f(line);
+            std::string slot, addr, remote, state;
+            f >> slot >> addr >> remote >> state;
+            if (addr == local && state == "0A") {  // TCP_LISTEN
+                return true;
+            }
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
 // A publisher as Janus forwards it: VP8 pt 96 of a solid colour and Opus pt 111.
 std::unique_ptr<Background> publish(const Json& ready, const std::string& argb) {
     const std::string v = std::to_string(ready["video_port"].get<int>());
@@ -360,6 +382,7 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
     Background receiver({tool("ffmpeg"), "-nostdin", "-v", "error", "-listen", "1", "-i",
                          "rtmp://127.0.0.1:" + std::to_string(rtmp_port) + "/live/x", "-c", "copy",
                          "-y", flv.string()});
+    ASSERT_TRUE(listening(rtmp_port, 15s)) << "ffmpeg -listen never listened";
     Worker w(dir / "worker.log");
     broadcast::OutputSettings s;
     s.hls_dir = hls.string();
