@@ -90,11 +90,10 @@ void Program::build_video() {
                  static_cast<guint>(gop), "option-string", "scenecut=0", nullptr);
     video_tee_ = make_element("tee", "video-tee");
     g_object_set(video_tee_, "allow-not-linked", TRUE, nullptr);
-    // I420 like every tile (see tile_caps in program_input.cpp).
-    add_chain(bin, {bg, caps_element("video/x-raw,format=I420" + size), slate.bin});
-    add_chain(bin, {compositor_, caps_element("video/x-raw,format=I420" + size), title.bin,
-                    make_element("videoconvert"), enc, caps_element("video/x-h264,profile=high"),
-                    video_tee_});
+    const std::string raw = std::string("video/x-raw,") + kProgramVideoFormat + size;
+    add_chain(bin, {bg, caps_element(raw), slate.bin});
+    add_chain(bin, {compositor_, caps_element(raw), title.bin, make_element("videoconvert"), enc,
+                    caps_element("video/x-h264,profile=high"), video_tee_});
     GstPad* bg_pad = gst_element_request_pad_simple(compositor_, "sink_%u");
     GstPad* slate_src = gst_element_get_static_pad(slate.bin, "src");
     const bool linked = gst_pad_link(slate_src, bg_pad) == GST_PAD_LINK_OK;

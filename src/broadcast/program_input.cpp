@@ -76,12 +76,9 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-// I420 all the way: the program is I420, so the compositor blends tiles without converting
-// them. Left open, videotestsrc picks its first format (Y412_LE, 8 bytes a pixel), which made
-// every card and overlay several times dearer and, on a busy machine, left the program so far
-// behind real time that no segment came out.
 std::string tile_caps(int width, int height) {
-    return "video/x-raw,format=I420,width=" + std::to_string(std::max(2, width)) +
+    return std::string("video/x-raw,") + kProgramVideoFormat +
+           ",width=" + std::to_string(std::max(2, width)) +
            ",height=" + std::to_string(std::max(2, height)) + ",pixel-aspect-ratio=1/1";
 }
 
@@ -256,9 +253,10 @@ void ProgramInput::place(const Tile* tile) {
         if (!pad) {
             return;
         }
-        g_object_set(pad.get(), "xpos", tile_.x, "ypos", tile_.y, "width", tile_.width, "height",
-                     tile_.height, "zorder", static_cast<guint>(zorder), "alpha",
-                     visible ? 1.0 : 0.0, nullptr);
+        // No width/height on the pad: the frames already come at the tile's size, and a pad
+        // size that differs from them (for a few frames after a resize) means converting.
+        g_object_set(pad.get(), "xpos", tile_.x, "ypos", tile_.y, "zorder",
+                     static_cast<guint>(zorder), "alpha", visible ? 1.0 : 0.0, nullptr);
     };
     const int base = tile_.large ? 10 : 20;  // strip tiles above the large one
     set_pad(card_pad_, on_program_, base);

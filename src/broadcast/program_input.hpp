@@ -12,6 +12,14 @@
 
 namespace onstage::broadcast {
 
+// The raw video format of every picture in the program: tiles, cards, background and output.
+// When a tile matches the output exactly, the compositor blends it as it is; any difference
+// (format, colorimetry, chroma siting, size) makes it convert the tile on every frame through
+// its shared task pool, which costs CPU and, in GStreamer 1.22.0, could hang the compositor
+// for good (seen waiting in gst_video_converter_frame_finish under load). Sources without
+// colorimetry of their own (videotestsrc) otherwise default to bt709 at HD sizes.
+inline constexpr const char* kProgramVideoFormat = "format=I420,colorimetry=bt601,chroma-site=jpeg";
+
 class ProgramInput {
 public:
     // Builds the bin and binds the sockets (ports are known right away).

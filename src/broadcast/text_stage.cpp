@@ -13,6 +13,16 @@ GstFlowReturn serialised_chain(GstPad* pad, GstObject* parent, GstBuffer* buffer
     return original_chain.load()(pad, parent, buffer);
 }
 
+// textoverlay negotiates inside its chain function, which runs under the Pango lock, and an
+// ALLOCATION query is serialized: it waits until every buffer before it has gone through the
+// queue into the compositor. If the compositor is meanwhile pushing its own frame into the
+// title overlay (which needs the lock) nobody moves again. Unanswered, the overlay allocates
+// its own buffers and draws the text itself -- what it does for the compositor anyway.
+GstPadProbeReturn skip_allocation_query(GstPad* /*pad*/, GstPadProbeInfo* info, gpointer /*data*/) {
+    GstQuery* query = GST_PAD_PROBE_INFO_QUERY(info);
+    return GST_QUERY_TYPE(query) == GST_QUERY_ALLOCATION ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 }  // namespace
 
 std::mutex& pango_mutex() {
@@ -33,6 +43,10 @@ TextStage make_text_stage(const std::string& name) {
     original_chain.store(GST_PAD_CHAINFUNC(sink));  // the same function for every textoverlay
     gst_pad_set_chain_function(sink, serialised_chain);
     gst_object_unref(sink);
+    GstPad* out = gst_element_get_static_pad(t.overlay, "src");
+    gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, skip_allocation_query, nullptr,
+                      nullptr);
+    gst_object_unref(out);
     GstElement* queue = make_element("queue");
     g_object_set(queue, "max-size-buffers", 2U, "max-size-bytes", 0U, "max-size-time", guint64{0},
                  "leaky", 2 /*downstream*/, nullptr);

@@ -2,9 +2,11 @@
 // to use from many streaming threads. Pango 1.50 (Debian 12) shares one font map between all
 // textoverlays and it is not thread-safe: two inputs re-rendering at once (a relayout) crashed
 // the worker inside libpango. So every textoverlay's chain, its creation and every text property
-// change run under one process-wide lock, and a small leaky queue right after each overlay
-// makes sure the lock is never held while downstream blocks (which could deadlock the
-// compositor waiting for another input that waits for the lock).
+// change run under one process-wide lock. Nothing under that lock may wait for the
+// compositor (which itself may be waiting for the lock to push into the title overlay): a
+// small leaky queue after each overlay takes its buffers without blocking, and the overlay's
+// ALLOCATION queries (serialized, so they wait for the queue to drain into the compositor)
+// are left unanswered.
 #pragma once
 
 #include "broadcast/gst_ref.hpp"
