@@ -20,10 +20,10 @@ namespace {
 
 HttpResponse view_response(const HttpRequest& req, http::status status,
                            const protocol::BroadcastView& view) {
-    // The WebSocket event without its "type": one encoder for both.
-    json body = json::parse(protocol::encode_broadcast(view, true));
-    body.erase("type");
-    return json_response(req, status, body.dump());
+    // The `broadcast` event's members (one builder for both), sorted by name like every admin
+    // API object; an ill-formed byte becomes U+FFFD, as in the event.
+    const json body(protocol::broadcast_members(view, true));
+    return json_response(req, status, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 HttpResponse refusal(const HttpRequest& req, const BroadcastError& e) {

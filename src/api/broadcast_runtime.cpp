@@ -161,6 +161,7 @@ void BroadcastRuntime::set_program(std::vector<media::ProgramFeed> program) {
             send(broadcast::RemoveCommand{it->second.id});
         }
         stop_forwarders(it->second.feed, std::move(it->second.forwarders));
+        feed_of_input_.erase(it->second.id);
         it = inputs_.erase(it);
         membership = true;
     }
@@ -173,6 +174,7 @@ void BroadcastRuntime::set_program(std::vector<media::ProgramFeed> program) {
             Input input;
             input.id = "f" + std::to_string(feed.feed);
             input.feed = std::move(feed);
+            feed_of_input_.emplace(input.id, input.feed.feed);
             auto& added = inputs_.emplace(input.feed.feed, std::move(input)).first->second;
             if (worker_ready_) {
                 add_input(added);
@@ -202,13 +204,21 @@ protocol::BroadcastView BroadcastRuntime::view() const {
     v.recording = record_ && active();
     v.targets = active() ? target_views_ : std::vector<protocol::BroadcastTargetView>{};
     for (const auto& id : on_program_) {
-        for (const auto& [feed, input] : inputs_) {
-            if (input.id == id) {
-                v.on_program.push_back(input.feed.participant_id);
-            }
+        if (const Input* input = input_named(id)) {
+            v.on_program.push_back(input->feed.participant_id);
         }
     }
     return v;
+}
+
+BroadcastRuntime::Input* BroadcastRuntime::input_named(const std::string& id) {
+    const auto named = feed_of_input_.find(id);
+    return named == feed_of_input_.end() ? nullptr : &inputs_.at(named->second);
+}
+
+const BroadcastRuntime::Input* BroadcastRuntime::input_named(const std::string& id) const {
+    const auto named = feed_of_input_.find(id);
+    return named == feed_of_input_.end() ? nullptr : &inputs_.at(named->second);
 }
 
 void BroadcastRuntime::spawn_worker() {
@@ -275,13 +285,11 @@ void BroadcastRuntime::on_worker_line(std::uint64_t run, const std::string& line
                        send_layout();
                    },
                    [this, run](const broadcast::InputReadyEvent& e) {
-                       for (auto& [feed, input] : inputs_) {
-                           if (input.id == e.input) {
-                               input.video_port = e.video_port;
-                               input.audio_port = e.audio_port;
-                               input.run = run;
-                               forward(feed);
-                           }
+                       if (Input* input = input_named(e.input)) {
+                           input->video_port = e.video_port;
+                           input->audio_port = e.audio_port;
+                           input->run = run;
+                           forward(input->feed.feed);
                        }
                    },
                    [this](const broadcast::SegmentEvent&) {

@@ -87,6 +87,9 @@ private:
         std::uint64_t run = 0;  // the worker run its ports belong to
     };
 
+    // The input the worker calls `id` ("f<feed>"), or nullptr if it is gone.
+    Input* input_named(const std::string& id);
+    const Input* input_named(const std::string& id) const;
     void spawn_worker();
     void on_worker_line(std::uint64_t run, const std::string& line);
     void on_worker_exit(std::uint64_t run, const std::string& how);
@@ -127,6 +130,7 @@ private:
     std::uint64_t run_ = 0;  // increases with every worker start; stale events are ignored
     bool worker_ready_ = false;
     std::map<media::FeedId, Input> inputs_;
+    std::map<std::string, media::FeedId> feed_of_input_;  // input id → its key in inputs_
     asio::steady_timer restart_timer_;
     asio::steady_timer viewers_timer_;
     std::size_t last_viewers_ = 0;

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "domain/attendee_state.hpp"
 #include "domain/event.hpp"
 #include "domain/result.hpp"
@@ -220,6 +222,8 @@ struct BroadcastView {
 };
 // Staff get every member; attendees only state, since and hls_url.
 std::string encode_broadcast(const BroadcastView& view, bool staff);
+// The same members without "type", in the same order: the admin API's broadcast body.
+nlohmann::ordered_json broadcast_members(const BroadcastView& view, bool staff);
 
 // `{"seq":N,` — the per-recipient prefix spliced in front of payload.substr(1). Every encode_*
 // payload starts with `{"type":`, so the result is one object with seq as its first member.

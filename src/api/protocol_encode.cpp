@@ -58,6 +58,36 @@ Json online_view(const OnlineView& who) {
     return view;
 }
 
+// The members of the `broadcast` event after its "type" (docs/protocol.md "The broadcast").
+void put_broadcast(Json& out, const BroadcastView& view, bool staff) {
+    out["state"] = view.state;
+    if (staff) {
+        out["reason"] = view.reason;
+    }
+    out["since"] = view.since;
+    if (staff) {
+        out["layout"] = view.layout;
+        out["applied_layout"] = view.applied_layout;
+    }
+    out["hls_url"] = view.hls_url;
+    if (!staff) {
+        return;
+    }
+    out["viewers"] = view.viewers;
+    out["recording"] = view.recording;
+    Json targets = Json::array();
+    for (const auto& t : view.targets) {
+        Json target = Json::object();
+        target["id"] = t.id;
+        target["name"] = t.name;
+        target["state"] = t.state;
+        target["error"] = t.error;
+        targets.push_back(std::move(target));
+    }
+    out["targets"] = std::move(targets);
+    out["on_program"] = view.on_program;
+}
+
 }  // namespace
 
 std::string encode_ack(std::string_view id) {
@@ -176,33 +206,14 @@ std::string encode_revoked(std::string_view reason) {
 
 std::string encode_broadcast(const BroadcastView& view, bool staff) {
     Json out = message("broadcast");
-    out["state"] = view.state;
-    if (staff) {
-        out["reason"] = view.reason;
-    }
-    out["since"] = view.since;
-    if (staff) {
-        out["layout"] = view.layout;
-        out["applied_layout"] = view.applied_layout;
-    }
-    out["hls_url"] = view.hls_url;
-    if (!staff) {
-        return dump(out);
-    }
-    out["viewers"] = view.viewers;
-    out["recording"] = view.recording;
-    Json targets = Json::array();
-    for (const auto& t : view.targets) {
-        Json target = Json::object();
-        target["id"] = t.id;
-        target["name"] = t.name;
-        target["state"] = t.state;
-        target["error"] = t.error;
-        targets.push_back(std::move(target));
-    }
-    out["targets"] = std::move(targets);
-    out["on_program"] = view.on_program;
+    put_broadcast(out, view, staff);
     return dump(out);
+}
+
+Json broadcast_members(const BroadcastView& view, bool staff) {
+    Json out = Json::object();
+    put_broadcast(out, view, staff);
+    return out;
 }
 
 std::string encode_media(const media::Plan& plan, std::string_view ice_servers_json) {

@@ -1,6 +1,7 @@
 // A child process spoken to in JSON lines: commands on its stdin, events on its stdout, its
-// stderr appended to a log file. Used for the broadcast's `onstage compositor` worker. The child
-// asks to be SIGKILLed when onstage dies (PR_SET_PDEATHSIG), so no worker outlives the server.
+// stderr appended to a log file. Used for the broadcast's `onstage compositor` worker. Started by
+// process::spawn_child, so the child is SIGKILLed when onstage dies (PR_SET_PDEATHSIG) and no
+// worker outlives the server.
 //
 // Threading: every callback runs on the strand given at construction; call send(), close_input()
 // and kill() from that strand too.

@@ -2,12 +2,8 @@
 
 #include <utility>
 
-#include <fcntl.h>
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -17,6 +13,8 @@
 #include <array>
 #include <csignal>
 #include <future>
+
+#include "process/child_process.hpp"
 
 namespace onstage::media {
 namespace {
@@ -29,7 +27,6 @@ constexpr auto kStartTimeout = 10s;  // a new Janus must accept its API within t
 constexpr auto kStableRun = 30s;     // a run this long resets the backoff
 constexpr auto kTermGrace = 2s;      // SIGTERM, then SIGKILL
 constexpr std::array kBackoff{200ms, 500ms, 1000ms, 2000ms, 5000ms};
-constexpr int kExecFailed = 127;
 
 std::uint16_t free_loopback_port() {
     boost::asio::io_context ioc;
@@ -38,71 +35,29 @@ std::uint16_t free_loopback_port() {
     return acceptor.local_endpoint().port();
 }
 
-// fork/exec rather than posix_spawn: the child must ask for SIGKILL when we die.
 int spawn_janus(const std::string& binary, const fs::path& dir, const fs::path& log) {
-    const std::string dir_text = dir.string();
-    const std::string config = (dir / "janus.jcfg").string();
-    std::vector<std::string> args{binary, "-F", dir_text, "-C", config, "-o"};
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (auto& a : args) {
-        argv.push_back(a.data());
+    process::ChildOptions options;
+    options.argv = {binary, "-F", dir.string(), "-C", (dir / "janus.jcfg").string(), "-o"};
+    options.log_file = log;
+    auto child = process::spawn_child(options);
+    if (!child) {
+        throw std::runtime_error(child.error());
     }
-    argv.push_back(nullptr);
-    const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log_fd < 0) {
-        throw std::runtime_error("cannot open " + log.string());
-    }
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        // Only async-signal-safe calls from here on.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) {
-            ::_exit(1);
-        }
-        const int null_fd = ::open("/dev/null", O_RDONLY);
-        ::dup2(null_fd, 0);
-        ::dup2(log_fd, 1);
-        ::dup2(log_fd, 2);
-        ::close_range(3, ~0U, 0);  // onstage's sockets are not Janus' business
-        sigset_t none;
-        sigemptyset(&none);
-        ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
-        ::execvp(argv[0], argv.data());
-        ::_exit(kExecFailed);
-    }
-    ::close(log_fd);
-    if (pid < 0) {
-        throw std::runtime_error("fork failed");
-    }
-    return pid;
-}
-
-std::string describe_exit(int status) {
-    if (WIFSIGNALED(status)) {
-        return fmt::format("was killed by signal {}", WTERMSIG(status));
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == kExecFailed) {
-        return "could not be run (exit status 127: binary missing?)";
-    }
-    return fmt::format("exited with status {}", WEXITSTATUS(status));
+    return child->pid;
 }
 
 void terminate_child(int pid) {
     ::kill(pid, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + kTermGrace;
-    int status = 0;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
+        if (process::try_reap(pid)) {
             spdlog::info("janus: pid {} stopped", pid);
             return;
         }
         std::this_thread::sleep_for(20ms);
     }
     spdlog::warn("janus: pid {} ignored SIGTERM for 2 s: SIGKILL", pid);
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
+    process::kill_and_reap(pid);
 }
 
 }  // namespace
@@ -222,13 +177,13 @@ private:
         if (pid <= 0) {
             return std::nullopt;
         }
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) != pid) {
+        const auto status = process::try_reap(pid);
+        if (!status) {
             return std::nullopt;
         }
         last_pid_ = pid;
         s_.pid_ = -1;
-        return describe_exit(status);
+        return process::describe_exit(*status);
     }
 
     void end_child() {
@@ -241,9 +196,7 @@ private:
     void kill_child() {
         const int pid = s_.pid_.exchange(-1);
         if (pid > 0) {
-            ::kill(pid, SIGKILL);
-            int status = 0;
-            ::waitpid(pid, &status, 0);
+            process::kill_and_reap(pid);
             spdlog::warn("janus: pid {} killed (SIGKILL)", pid);
         }
     }

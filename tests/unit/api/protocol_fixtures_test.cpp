@@ -364,5 +364,27 @@ TEST(ProtocolFixtures, StreamEventsCarryTheSplicedSeqFirst) {
     }
 }
 
+// The admin API's broadcast body is built by the same code as the event: its members, in the
+// same order, without "type".
+TEST(ProtocolFixtures, BroadcastMembersAreTheEventWithoutItsType) {
+    int checked = 0;
+    for (const auto& fixture : load_fixtures("events")) {
+        if (string_member(fixture.body, "encoder") != "broadcast") {
+            continue;
+        }
+        SCOPED_TRACE(fixture.name);
+        const json& given = fixture.body.at("given");
+        const BroadcastView view = broadcast_from(given.at("view"));
+        const bool staff = given.at("staff").get<bool>();
+        const std::string members = broadcast_members(view, staff).dump();
+        EXPECT_EQ("{\"type\":\"broadcast\"," + members.substr(1), encode_broadcast(view, staff));
+        json expected = fixture.body.at("event");
+        expected.erase("type");
+        EXPECT_EQ(json(broadcast_members(view, staff)), expected);
+        ++checked;
+    }
+    EXPECT_GE(checked, 2);  // a staff and an attendee fixture at least
+}
+
 }  // namespace
 }  // namespace onstage::api::protocol
