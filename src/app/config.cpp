@@ -17,7 +17,7 @@ namespace onstage::app {
 namespace {
 
 namespace fs = std::filesystem;
-using Value = std::variant<std::string, std::int64_t>;
+using Value = std::variant<std::string, std::int64_t, bool>;
 
 // Thrown while reading a layer; load_config turns it into its ConfigError, the one boundary.
 struct ConfigFailure {
@@ -28,7 +28,7 @@ struct ConfigFailure {
     throw ConfigFailure{ConfigError{std::move(code), std::move(message)}};
 }
 
-enum class Kind { text, path, integer, choice, address, janus, port_range };
+enum class Kind { text, path, integer, boolean, choice, address, janus, port_range };
 
 struct Setting {
     std::string_view section;  // empty: a top-level key
@@ -52,6 +52,9 @@ const std::string& text(const Value& v) {
 }
 std::int64_t number(const Value& v) {
     return std::get<std::int64_t>(v);
+}
+bool flag(const Value& v) {
+    return std::get<bool>(v);
 }
 std::size_t byte_count(const Value& v) {
     return static_cast<std::size_t>(number(v));
@@ -159,6 +162,9 @@ constexpr std::array kSettings{
             [](Config& c, const Value& v) {
                 c.broadcast.playlist_segments = static_cast<int>(number(v));
             }},
+    Setting{"broadcast", "record", "ONSTAGE_BROADCAST_RECORD", "", Kind::boolean, 0, 0, "",
+            "Record an MP4 when a start does not say (the moderators' start never says)",
+            [](Config& c, const Value& v) { c.broadcast.record = flag(v); }},
     Setting{
         "broadcast", "video_kbps", "ONSTAGE_BROADCAST_VIDEO_KBPS", "", Kind::integer, 0, 20000, "",
         "H.264 bitrate of the program (0: 2500 at 720p, 4500 at 1080p)",
@@ -212,6 +218,9 @@ void check_port_range(const std::string& t, const std::string& where) {
 // Checks a value against its setting's range or choices; `where` names its origin for the
 // message ("onstage.toml:3:8: server.port" or "ONSTAGE_PORT").
 void check_value(const Setting& s, const Value& v, const std::string& where) {
+    if (s.kind == Kind::boolean) {
+        return;  // both values are fine
+    }
     if (s.kind == Kind::integer) {
         const auto n = number(v);
         if (n < s.min || n > s.max) {
@@ -256,6 +265,13 @@ void check_value(const Setting& s, const Value& v, const std::string& where) {
 
 // A value that arrived as text (environment, flags).
 Value parse_text(const Setting& s, const std::string& raw, const std::string& where) {
+    if (s.kind == Kind::boolean) {
+        if (raw != "true" && raw != "false") {
+            fail_with("config_wrong_type",
+                      fmt::format("{}: must be true or false, not '{}'", where, raw));
+        }
+        return raw == "true";
+    }
     if (s.kind != Kind::integer) {
         return raw;
     }
@@ -286,6 +302,12 @@ Value toml_value(const Setting& s, const toml::node& node, const std::string& wh
             return n->get();
         }
         fail_with("config_wrong_type", fmt::format("{}: must be an integer", where));
+    }
+    if (s.kind == Kind::boolean) {
+        if (const auto* b = node.as_boolean()) {
+            return b->get();
+        }
+        fail_with("config_wrong_type", fmt::format("{}: must be true or false", where));
     }
     if (const auto* t = node.as_string()) {
         return t->get();
