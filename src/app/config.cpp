@@ -28,7 +28,7 @@ struct ConfigFailure {
     throw ConfigFailure{ConfigError{std::move(code), std::move(message)}};
 }
 
-enum class Kind { text, path, integer, boolean, choice, address, janus, port_range };
+enum class Kind { text, path, integer, boolean, choice, address, address_list, janus, port_range };
 
 struct Setting {
     std::string_view section;  // empty: a top-level key
@@ -60,6 +60,25 @@ std::size_t byte_count(const Value& v) {
     return static_cast<std::size_t>(number(v));
 }
 
+// "10.0.0.1, ::1" → {"10.0.0.1", "::1"}; "" → {}.
+std::vector<std::string> address_list(const std::string& t) {
+    std::vector<std::string> out;
+    std::string_view rest = t;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())) != 0) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())) != 0) {
+            item.remove_suffix(1);
+        }
+        out.emplace_back(item);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return out;
+}
+
 constexpr std::int64_t kKiB = 1024;
 constexpr std::int64_t kMiB = kKiB * 1024;
 
@@ -79,6 +98,9 @@ constexpr std::array kSettings{
     Setting{"server", "io_threads", "ONSTAGE_IO_THREADS", "--io-threads", Kind::integer, 0, 256, "",
             "I/O threads (0: one per core)",
             [](Config& c, const Value& v) { c.serve.io_threads = static_cast<int>(number(v)); }},
+    Setting{"server", "trusted_proxies", "ONSTAGE_TRUSTED_PROXIES", "", Kind::address_list, 0, 0,
+            "", "Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For is believed",
+            [](Config& c, const Value& v) { c.serve.trusted_proxies = address_list(text(v)); }},
     Setting{"server", "web_root", "ONSTAGE_WEB_ROOT", "--web-root", Kind::path, 0, 0, "",
             "Directory of the built web apps",
             [](Config& c, const Value& v) { c.serve.web_root = text(v); }},
@@ -248,6 +270,18 @@ void check_value(const Setting& s, const Value& v, const std::string& where) {
         if (ec) {
             fail_with("config_bad_value",
                       fmt::format("{}: '{}' is not an IPv4 or IPv6 address", where, t));
+        }
+    }
+    if (s.kind == Kind::address_list) {
+        for (const auto& item : address_list(t)) {
+            boost::system::error_code ec;
+            boost::asio::ip::make_address(item, ec);
+            if (ec) {
+                fail_with("config_bad_value",
+                          fmt::format("{}: '{}' is not an IPv4 or IPv6 address (a list is "
+                                      "comma-separated)",
+                                      where, item));
+            }
         }
     }
     if (s.kind == Kind::janus && t != "spawn" && t != "off" && !t.starts_with("ws://")) {
