@@ -224,6 +224,29 @@ TEST_F(BroadcastRuntimeTest, AStartThatDoesNotSayDoesNotRecordByDefault) {
     EXPECT_EQ(count("\"record_path\":\"\""), 1) << commands();
 }
 
+// A target the worker gave up on shows `failed` with its error to staff; the broadcast itself
+// stays live (the other outputs go on).
+TEST_F(BroadcastRuntimeTest, ATargetTheWorkerGaveUpOnShowsFailed) {
+    make("rtmp_failed", &sfu);
+    ASSERT_TRUE(on_strand([this] {
+        return runtime
+            ->start({{"t1", "rtmp://127.0.0.1/live/key"}, {"t2", "rtmp://127.0.0.1/live/other"}},
+                    {"YouTube", "Twitch"}, false)
+            .ok();
+    }));
+    ASSERT_TRUE(until([this] {
+        const auto view = runtime->view();
+        return !view.targets.empty() && view.targets[0].state == "failed";
+    }));
+    const auto view = on_strand([this] { return runtime->view(); });
+    EXPECT_EQ(view.state, "live");
+    ASSERT_EQ(view.targets.size(), 2U);
+    EXPECT_EQ(view.targets[0].name, "YouTube");
+    EXPECT_EQ(view.targets[0].error, "refused");
+    EXPECT_EQ(view.targets[1].state, "connecting");
+    EXPECT_EQ(count("\"rtmp_attempts\":8"), 1) << "the worker is told the budget";
+}
+
 TEST_F(BroadcastRuntimeTest, AWorkerThatCannotStartFailsWithTheReason) {
     make("crash", &sfu);
     ASSERT_TRUE(on_strand([this] { return runtime->start({}, {}, false); }).ok());
