@@ -91,7 +91,7 @@ bool BroadcastRuntime::active() const {
 
 Result<Ok, BroadcastError> BroadcastRuntime::start(std::vector<broadcast::RtmpTarget> targets,
                                                    std::vector<std::string> target_names,
-                                                   bool record) {
+                                                   std::optional<bool> record) {
     if (sfu_ == nullptr || !options_ || options_->worker_argv.empty()) {
         return fail(BroadcastError{"media_unavailable",
                                    "Audio and video are off on this server, so there is nothing "
@@ -108,7 +108,7 @@ Result<Ok, BroadcastError> BroadcastRuntime::start(std::vector<broadcast::RtmpTa
                                  i < target_names.size() ? target_names[i] : targets_[i].id,
                                  "connecting", ""});
     }
-    record_ = record;
+    record_ = record.value_or(options_->record);
     has_segments_ = false;
     failed_starts_ = 0;
     last_error_.clear();

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,10 @@ public:
     void viewers_from(std::function<std::size_t()> viewers) { viewers_ = std::move(viewers); }
 
     // idle or failed → starting. `targets`: the event's RTMP targets (with their stream keys).
+    // `record` unset (the moderators' start): BroadcastOptions::record decides.
     Result<Ok, BroadcastError> start(std::vector<broadcast::RtmpTarget> targets,
-                                     std::vector<std::string> target_names, bool record);
+                                     std::vector<std::string> target_names,
+                                     std::optional<bool> record);
     // starting or live → stopping → idle once the worker finished its outputs; failed → idle.
     Result<Ok, BroadcastError> stop();
     // A moderator's choice; `focus` is a participant id (or "").

@@ -52,12 +52,10 @@ asio::awaitable<Result<Ok, BroadcastError>> EventRuntime::start_broadcast(
     if (ended_at_ms_ != 0) {
         co_return fail(BroadcastError{"event_ended", "This event has ended."});
     }
-    const bool recording =
-        record.value_or(broadcast_options_ != nullptr && broadcast_options_->record);
     BroadcastStart start = co_await load_broadcast_start();
     // The store answered on its own thread; the state may have moved on meanwhile, which
     // BroadcastRuntime::start checks itself.
-    co_return broadcast_->start(std::move(start.targets), std::move(start.names), recording);
+    co_return broadcast_->start(std::move(start.targets), std::move(start.names), record);
 }
 
 // co_spawn wants a default-constructible result: the *_on_strand coroutines return it boxed.

@@ -288,9 +288,26 @@ int serve(const ServeOptions& options, std::unique_ptr<store::Store> store) {
     HlsSettings hls = options.hls;
     hls.secure_cookie = options.tls.enabled();
     asio::thread_pool files(2);
-    ServerContext ctx{ioc,     store_worker,       signer, events, logins,      crypto,
-                      metrics, sessions,           web,    hls,    hls_viewers, files,
-                      limits,  options.admin_token};
+    auto proxies = TrustedProxies::parse(options.trusted_proxies);
+    if (!proxies) {
+        spdlog::error("server.trusted_proxies: not a list of IP addresses");
+        return 1;
+    }
+    ServerContext ctx{ioc,
+                      store_worker,
+                      signer,
+                      events,
+                      logins,
+                      crypto,
+                      metrics,
+                      sessions,
+                      web,
+                      hls,
+                      hls_viewers,
+                      files,
+                      limits,
+                      options.admin_token,
+                      std::move(*proxies)};
 
     tcp::acceptor acceptor(ioc);
     if (!open_acceptor(acceptor, options)) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/broadcast_runtime.hpp"
 #include "api/hls_settings.hpp"
@@ -32,6 +33,8 @@ struct ServeOptions {
     int io_threads = 0;              // 0: one per core
     std::filesystem::path web_root;  // the built web apps (web/dist); empty: placeholders
     std::string admin_token;         // bearer token of the admin API; empty: admin API disabled
+    // Reverse proxies whose X-Forwarded-For names the client (api/trusted_proxies.hpp).
+    std::vector<std::string> trusted_proxies;
     TlsFiles tls;
     ServerLimits limits;
     HlsSettings hls;                      // secure_cookie is set from `tls`

@@ -1,5 +1,8 @@
 #include "api/router.hpp"
 
+#include <string>
+#include <vector>
+
 #include "api/admin_api.hpp"
 #include "api/async.hpp"
 #include "api/hls_route.hpp"
@@ -37,6 +40,19 @@ std::string render_hls_viewers(const HlsViewers& viewers) {
     return out;
 }
 
+// The client's address: the peer's, or behind a trusted proxy the one it forwarded.
+std::string client_of(const ServerContext& ctx, const HttpRequest& req, const std::string& peer) {
+    if (ctx.trusted_proxies.empty()) {
+        return peer;
+    }
+    std::vector<std::string_view> forwarded;
+    const auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto field = first; field != last; ++field) {
+        forwarded.emplace_back(field->value().data(), field->value().size());
+    }
+    return ctx.trusted_proxies.client_of(peer, forwarded);
+}
+
 }  // namespace
 
 std::size_t body_limit_for(const ServerContext& ctx, std::string_view target) {
@@ -45,9 +61,10 @@ std::size_t body_limit_for(const ServerContext& ctx, std::string_view target) {
 }
 
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
-                                    const std::string& client) {
+                                    const std::string& peer) {
     const std::string_view target(req.target().data(), req.target().size());
     const std::string_view path = path_of(target);
+    const std::string client = client_of(ctx, req, peer);
     if (path == "/api/v1/login") {
         if (req.method() != http::verb::post) {
             co_return method_not_allowed(req, "POST");

@@ -15,7 +15,9 @@ namespace onstage::api {
 // parser's body limit from this once the header is read.
 std::size_t body_limit_for(const ServerContext& ctx, std::string_view target);
 
+// `peer`: the TCP peer's address. Behind a trusted proxy (server.trusted_proxies) the handlers
+// get the client's address from X-Forwarded-For instead (login rate limits, HLS viewers).
 asio::awaitable<HttpResponse> route(ServerContext& ctx, const HttpRequest& req,
-                                    const std::string& client);
+                                    const std::string& peer);
 
 }  // namespace onstage::api

@@ -20,6 +20,7 @@
 #include "api/server_limits.hpp"
 #include "api/static_files.hpp"
 #include "api/store_worker.hpp"
+#include "api/trusted_proxies.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/session_token.hpp"
 #include "media/sfu.hpp"
@@ -97,6 +98,7 @@ struct ServerContext {
     asio::thread_pool& files;  // HLS file reads: never on an I/O thread
     ServerLimits limits;
     std::string admin_token;  // empty: the admin API answers 404
+    TrustedProxies trusted_proxies;
     std::atomic<bool> draining{false};
 };
 

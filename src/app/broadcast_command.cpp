@@ -310,9 +310,13 @@ struct Call {
 std::optional<Call> plan_call(const BroadcastOptions& o) {
     const std::string event_path = "/api/v1/admin/events/" + path_segment(o.event_id);
     switch (o.action) {
-    case BroadcastAction::start:
-        return Call{http::verb::post, event_path + "/broadcast/start",
-                    json{{"record", o.record}}.dump()};
+    case BroadcastAction::start: {
+        json body = json::object();  // neither flag: the server's broadcast.record decides
+        if (o.record || o.no_record) {
+            body["record"] = o.record;
+        }
+        return Call{http::verb::post, event_path + "/broadcast/start", body.dump()};
+    }
     case BroadcastAction::stop:
         return Call{http::verb::post, event_path + "/broadcast/stop", "{}"};
     case BroadcastAction::status:

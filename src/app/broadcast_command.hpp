@@ -25,9 +25,11 @@ enum class BroadcastAction : std::uint8_t {
 struct BroadcastOptions {
     BroadcastAction action = BroadcastAction::status;
     std::string event_id;
-    std::string server;   // --server: http(s)://host[:port]; empty: from the configuration
-    bool json = false;    // print the server's JSON instead of text
-    bool record = false;  // start: also record an MP4
+    std::string server;  // --server: http(s)://host[:port]; empty: from the configuration
+    bool json = false;   // print the server's JSON instead of text
+    // start: --record / --no-record; neither: the server's broadcast.record decides.
+    bool record = false;
+    bool no_record = false;
     // targets add: the name, and where the URL (with its stream key) is read from: a file, or
     // stdin when empty. Never from argv, where other users and shell history would see the key.
     std::string target_name;

@@ -117,7 +117,10 @@ void add_broadcast_commands(CLI::App& app, Flags& f) {
     };
     auto* start = broadcast->add_subcommand("start", "Start the event's broadcast");
     common(start);
-    start->add_flag("--record", o.record, "Also record the program to an MP4 file");
+    auto* record = start->add_flag("--record", o.record, "Also record the program to an MP4 file");
+    auto* no_record = start->add_flag("--no-record", o.no_record,
+                                      "Do not record (default: the server's broadcast.record)");
+    record->excludes(no_record);
     action(start, BroadcastAction::start);
     auto* stop = broadcast->add_subcommand("stop", "Stop the event's broadcast");
     common(stop);

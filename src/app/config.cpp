@@ -17,7 +17,7 @@ namespace onstage::app {
 namespace {
 
 namespace fs = std::filesystem;
-using Value = std::variant<std::string, std::int64_t>;
+using Value = std::variant<std::string, std::int64_t, bool>;
 
 // Thrown while reading a layer; load_config turns it into its ConfigError, the one boundary.
 struct ConfigFailure {
@@ -28,7 +28,7 @@ struct ConfigFailure {
     throw ConfigFailure{ConfigError{std::move(code), std::move(message)}};
 }
 
-enum class Kind { text, path, integer, choice, address, janus, port_range };
+enum class Kind { text, path, integer, boolean, choice, address, address_list, janus, port_range };
 
 struct Setting {
     std::string_view section;  // empty: a top-level key
@@ -53,8 +53,30 @@ const std::string& text(const Value& v) {
 std::int64_t number(const Value& v) {
     return std::get<std::int64_t>(v);
 }
+bool flag(const Value& v) {
+    return std::get<bool>(v);
+}
 std::size_t byte_count(const Value& v) {
     return static_cast<std::size_t>(number(v));
+}
+
+// "10.0.0.1, ::1" → {"10.0.0.1", "::1"}; "" → {}.
+std::vector<std::string> address_list(const std::string& t) {
+    std::vector<std::string> out;
+    std::string_view rest = t;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())) != 0) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())) != 0) {
+            item.remove_suffix(1);
+        }
+        out.emplace_back(item);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return out;
 }
 
 constexpr std::int64_t kKiB = 1024;
@@ -76,6 +98,9 @@ constexpr std::array kSettings{
     Setting{"server", "io_threads", "ONSTAGE_IO_THREADS", "--io-threads", Kind::integer, 0, 256, "",
             "I/O threads (0: one per core)",
             [](Config& c, const Value& v) { c.serve.io_threads = static_cast<int>(number(v)); }},
+    Setting{"server", "trusted_proxies", "ONSTAGE_TRUSTED_PROXIES", "", Kind::address_list, 0, 0,
+            "", "Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For is believed",
+            [](Config& c, const Value& v) { c.serve.trusted_proxies = address_list(text(v)); }},
     Setting{"server", "web_root", "ONSTAGE_WEB_ROOT", "--web-root", Kind::path, 0, 0, "",
             "Directory of the built web apps",
             [](Config& c, const Value& v) { c.serve.web_root = text(v); }},
@@ -159,6 +184,9 @@ constexpr std::array kSettings{
             [](Config& c, const Value& v) {
                 c.broadcast.playlist_segments = static_cast<int>(number(v));
             }},
+    Setting{"broadcast", "record", "ONSTAGE_BROADCAST_RECORD", "", Kind::boolean, 0, 0, "",
+            "Record an MP4 when a start does not say (the moderators' start never says)",
+            [](Config& c, const Value& v) { c.broadcast.record = flag(v); }},
     Setting{
         "broadcast", "video_kbps", "ONSTAGE_BROADCAST_VIDEO_KBPS", "", Kind::integer, 0, 20000, "",
         "H.264 bitrate of the program (0: 2500 at 720p, 4500 at 1080p)",
@@ -212,6 +240,9 @@ void check_port_range(const std::string& t, const std::string& where) {
 // Checks a value against its setting's range or choices; `where` names its origin for the
 // message ("onstage.toml:3:8: server.port" or "ONSTAGE_PORT").
 void check_value(const Setting& s, const Value& v, const std::string& where) {
+    if (s.kind == Kind::boolean) {
+        return;  // both values are fine
+    }
     if (s.kind == Kind::integer) {
         const auto n = number(v);
         if (n < s.min || n > s.max) {
@@ -241,6 +272,18 @@ void check_value(const Setting& s, const Value& v, const std::string& where) {
                       fmt::format("{}: '{}' is not an IPv4 or IPv6 address", where, t));
         }
     }
+    if (s.kind == Kind::address_list) {
+        for (const auto& item : address_list(t)) {
+            boost::system::error_code ec;
+            boost::asio::ip::make_address(item, ec);
+            if (ec) {
+                fail_with("config_bad_value",
+                          fmt::format("{}: '{}' is not an IPv4 or IPv6 address (a list is "
+                                      "comma-separated)",
+                                      where, item));
+            }
+        }
+    }
     if (s.kind == Kind::janus && t != "spawn" && t != "off" && !t.starts_with("ws://")) {
         fail_with(
             "config_bad_value",
@@ -256,6 +299,13 @@ void check_value(const Setting& s, const Value& v, const std::string& where) {
 
 // A value that arrived as text (environment, flags).
 Value parse_text(const Setting& s, const std::string& raw, const std::string& where) {
+    if (s.kind == Kind::boolean) {
+        if (raw != "true" && raw != "false") {
+            fail_with("config_wrong_type",
+                      fmt::format("{}: must be true or false, not '{}'", where, raw));
+        }
+        return raw == "true";
+    }
     if (s.kind != Kind::integer) {
         return raw;
     }
@@ -286,6 +336,12 @@ Value toml_value(const Setting& s, const toml::node& node, const std::string& wh
             return n->get();
         }
         fail_with("config_wrong_type", fmt::format("{}: must be an integer", where));
+    }
+    if (s.kind == Kind::boolean) {
+        if (const auto* b = node.as_boolean()) {
+            return b->get();
+        }
+        fail_with("config_wrong_type", fmt::format("{}: must be true or false", where));
     }
     if (const auto* t = node.as_string()) {
         return t->get();

@@ -46,6 +46,7 @@ struct BroadcastSettings {
     int segment_seconds = 1;          // HLS segment length (and keyframe interval)
     int playlist_segments = 6;        // segments a live playlist lists
     int video_kbps = 0;               // H.264 bitrate; 0: 2500 at 720p, 4500 at 1080p
+    bool record = false;              // an MP4 for a start that does not say (moderators' starts)
 };
 
 struct Config {

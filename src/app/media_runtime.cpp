@@ -23,6 +23,25 @@ std::string ice_servers_json(const std::vector<IceServer>& servers) {
     return list.dump();
 }
 
+std::shared_ptr<api::BroadcastOptions> broadcast_options(const std::filesystem::path& data_dir,
+                                                         const BroadcastSettings& settings) {
+    auto broadcast = std::make_shared<api::BroadcastOptions>();
+    broadcast->data_dir = std::filesystem::absolute(data_dir);
+    // The broadcast's worker is this very binary (`onstage compositor`).
+    broadcast->worker_argv = {"/proc/self/exe", "compositor"};
+    const bool full_hd = settings.resolution == "1080p";
+    constexpr int kFullHdKbps = 4500;
+    constexpr int kHdKbps = 2500;
+    broadcast->output.width = full_hd ? 1920 : 1280;
+    broadcast->output.height = full_hd ? 1080 : 720;
+    broadcast->output.segment_ms = settings.segment_seconds * 1000;
+    broadcast->output.playlist_segments = settings.playlist_segments;
+    broadcast->output.video_kbps =
+        settings.video_kbps > 0 ? settings.video_kbps : (full_hd ? kFullHdKbps : kHdKbps);
+    broadcast->record = settings.record;
+    return broadcast;
+}
+
 int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& media,
                      const BroadcastSettings& broadcast_settings, api::ServeOptions serve,
                      std::unique_ptr<store::Store> store) {
@@ -43,21 +62,7 @@ int serve_with_media(const std::filesystem::path& data_dir, const MediaConfig& m
             return report_error(started.error().code, started.error().message);
         }
         serve.sfu = &janus->sfu();
-        // The broadcast's worker is this very binary (`onstage compositor`).
-        auto broadcast = std::make_shared<api::BroadcastOptions>();
-        broadcast->data_dir = std::filesystem::absolute(data_dir);
-        broadcast->worker_argv = {"/proc/self/exe", "compositor"};
-        const bool full_hd = broadcast_settings.resolution == "1080p";
-        constexpr int kFullHdKbps = 4500;
-        constexpr int kHdKbps = 2500;
-        broadcast->output.width = full_hd ? 1920 : 1280;
-        broadcast->output.height = full_hd ? 1080 : 720;
-        broadcast->output.segment_ms = broadcast_settings.segment_seconds * 1000;
-        broadcast->output.playlist_segments = broadcast_settings.playlist_segments;
-        broadcast->output.video_kbps = broadcast_settings.video_kbps > 0
-                                           ? broadcast_settings.video_kbps
-                                           : (full_hd ? kFullHdKbps : kHdKbps);
-        serve.broadcast = std::move(broadcast);
+        serve.broadcast = broadcast_options(data_dir, broadcast_settings);
     } else {
         spdlog::info("media is off (media.janus = \"off\"): no audio/video");
     }

@@ -183,6 +183,7 @@ OutputSettings decode_settings(const Reader& r) {
             s.rtmp.push_back(std::move(target));
         }
     }
+    s.rtmp_attempts = r.small("rtmp_attempts", s.rtmp_attempts, 1, 1000);
     s.title = r.string("title", false);
     s.resume = r.boolean("resume", false);
     return s;
@@ -266,6 +267,7 @@ struct CommandEncoder {
         for (const auto& t : s.rtmp) {
             j["rtmp"].push_back(Json{{"id", t.id}, {"url", t.url}});
         }
+        j["rtmp_attempts"] = s.rtmp_attempts;
         j["title"] = s.title;
         j["resume"] = s.resume;
         return j;

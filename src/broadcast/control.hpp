@@ -35,6 +35,9 @@ struct OutputSettings {
     std::string hls_dir;      // absolute; index.m3u8 + segments go here
     std::string record_path;  // empty = no MP4
     std::vector<RtmpTarget> rtmp;
+    // Failed connection attempts in a row (no success between them) after which an RTMP target
+    // is reported `failed` and no longer retried.
+    int rtmp_attempts = 8;
     std::string title;    // event title drawn on the program and on the slate
     bool resume = false;  // continue an existing playlist after a crash (DISCONTINUITY)
     bool operator==(const OutputSettings&) const = default;

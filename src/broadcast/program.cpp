@@ -146,7 +146,7 @@ void Program::start() {
 void Program::start_rtmp() {
     const TeePoint tees{GST_BIN(pipeline_.get()), video_tee_, audio_tee_};
     for (const auto& target : settings_.rtmp) {
-        rtmp_.push_back(std::make_unique<RtmpOutput>(target, tees, emit_));
+        rtmp_.push_back(std::make_unique<RtmpOutput>(target, tees, emit_, settings_.rtmp_attempts));
         rtmp_.back()->start();
     }
 }

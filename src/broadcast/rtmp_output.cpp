@@ -12,7 +12,7 @@ namespace {
 
 constexpr guint64 kQueueNs = 2000000000ULL;
 constexpr guint kPollMs = 500;
-constexpr int kMaxBackoffS = 10;
+constexpr int kMaxBackoffS = 15;  // 1, 2, 4, 8, 15, 15 … s
 constexpr guint kReapDelayMs = 500;
 // Bytes sent beyond the handshake and publish commands: media is flowing.
 constexpr guint64 kLiveBytes = guint64{32} * 1024;
@@ -56,8 +56,11 @@ std::string redact_rtmp_url(const std::string& url) {
     return (last > host_end ? u.substr(0, last + 1) : u.substr(0, host_end + 1)) + "…";
 }
 
-RtmpOutput::RtmpOutput(RtmpTarget target, TeePoint tees, EventSink emit)
-    : target_(std::move(target)), tees_(tees), emit_(std::move(emit)) {}
+RtmpOutput::RtmpOutput(RtmpTarget target, TeePoint tees, EventSink emit, int max_attempts)
+    : target_(std::move(target)),
+      tees_(tees),
+      emit_(std::move(emit)),
+      max_attempts_(std::max(1, max_attempts)) {}
 
 RtmpOutput::~RtmpOutput() {
     stop();
@@ -204,6 +207,14 @@ void RtmpOutput::retry_later(const std::string& reason) {
     }
     failures_ = live_ ? 1 : failures_ + 1;
     live_ = false;
+    if (failures_ >= max_attempts_) {
+        // The target is down for good (a wrong key, a deleted stream): say so and stop trying,
+        // rather than report `retrying` forever. The other outputs go on.
+        spdlog::error("rtmp {}: {} ({}); giving up after {} failed attempts in a row", target_.id,
+                      reason, redact_rtmp_url(target_.url), failures_);
+        emit_(RtmpEvent{target_.id, "failed", reason});
+        return;
+    }
     const int delay_s = std::min(kMaxBackoffS, 1 << std::min(failures_ - 1, 4));
     spdlog::warn("rtmp {}: {} ({}); retrying in {} s", target_.id, reason,
                  redact_rtmp_url(target_.url), delay_s);

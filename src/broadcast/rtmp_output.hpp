@@ -1,7 +1,8 @@
 // One RTMP target: an isolated TeeBranch (queue ! h264parse/aacparse ! flvmux ! rtmpsink). When
-// it fails it is torn down and rebuilt after a backoff (1, 2, 4 … ≤ 10 s) on its own, never
-// touching the other outputs. Reports connecting / live / retrying as `rtmp` events. Stream
-// keys are in the URL: only the redacted form is ever logged. Main thread only.
+// it fails it is torn down and rebuilt after a backoff (1, 2, 4, 8, then every 15 s) on its own,
+// never touching the other outputs; after `max_attempts` failed attempts in a row (no live
+// connection between them) it gives up. Reports connecting / live / retrying / failed as `rtmp`
+// events. Stream keys are in the URL: only the redacted form is ever logged. Main thread only.
 #pragma once
 
 #include <gio/gio.h>
@@ -28,7 +29,7 @@ std::string redact_rtmp_url(const std::string& url);
 
 class RtmpOutput {
 public:
-    RtmpOutput(RtmpTarget target, TeePoint tees, EventSink emit);
+    RtmpOutput(RtmpTarget target, TeePoint tees, EventSink emit, int max_attempts);
     ~RtmpOutput();
     RtmpOutput(const RtmpOutput&) = delete;
     RtmpOutput& operator=(const RtmpOutput&) = delete;
@@ -69,7 +70,8 @@ private:
     std::shared_ptr<std::atomic<guint64>> sent_ = std::make_shared<std::atomic<guint64>>(0);
     guint retry_timer_ = 0, poll_timer_ = 0;
     GCancellable* probing_ = nullptr;  // the TCP check in flight, if any
-    int failures_ = 0;
+    int max_attempts_;
+    int failures_ = 0;  // failed attempts since the last live connection
     bool live_ = false;
     bool stopped_ = false;
 };

@@ -8,6 +8,9 @@
 
 #include <memory>
 #include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/child.hpp"
 #include "support/process.hpp"
@@ -24,14 +27,22 @@ protected:
 
     void SetUp() override { start_server(kAdminToken); }
 
-    void start_server(const std::string& admin_token) {
+    // `env`: more ONSTAGE_* settings for this server only.
+    void start_server(const std::string& admin_token,
+                      const std::vector<std::pair<std::string, std::string>>& env = {}) {
         // The interim way to hand serve its admin token (the config file comes later); set only
         // while the child is spawned, so it does not leak into other servers.
         // NOLINTNEXTLINE(concurrency-mt-unsafe): tests start servers from one thread
         ::setenv("ONSTAGE_ADMIN_TOKEN", admin_token.c_str(), 1);
+        for (const auto& [name, value] : env) {
+            ::setenv(name.c_str(), value.c_str(), 1);  // NOLINT(concurrency-mt-unsafe): as above
+        }
         server = std::make_unique<Child>(std::vector<std::string>{
             ONSTAGE_BIN, "--data-dir", (tmp / "data").string(), "serve", "--port", "0"});
         ::unsetenv("ONSTAGE_ADMIN_TOKEN");  // NOLINT(concurrency-mt-unsafe): as above
+        for (const auto& [name, value] : env) {
+            ::unsetenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): as above
+        }
         const auto listening = server->wait_for_line(
             std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"), std::chrono::seconds(15));
         ASSERT_TRUE(listening) << server->output();

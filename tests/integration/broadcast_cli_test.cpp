@@ -284,6 +284,29 @@ TEST(BroadcastCli, StartSendsTheAdminRequestAndPrintsTheView) {
     EXPECT_TRUE(fake.request().ends_with("\r\n\r\n{\"record\":true}")) << fake.request();
 }
 
+// Without --record or --no-record the CLI leaves the choice to the server (broadcast.record).
+TEST(BroadcastCli, StartWithoutARecordFlagLeavesItToTheServer) {
+    TempDir tmp;
+    {
+        OneShotServer fake(202, kLiveView);
+        const auto config = write_config(tmp, fake.port());
+        const auto r =
+            run_onstage({"--config", config.string(), "broadcast", "start", "ev-123456"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(fake.request().ends_with("\r\n\r\n{}")) << fake.request();
+    }
+    {
+        OneShotServer fake(202, kLiveView);
+        const auto config = write_config(tmp, fake.port());
+        const auto r = run_onstage(
+            {"--config", config.string(), "broadcast", "start", "ev-123456", "--no-record"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(fake.request().ends_with("\r\n\r\n{\"record\":false}")) << fake.request();
+    }
+    const auto both = run_onstage({"broadcast", "start", "ev-123456", "--record", "--no-record"});
+    EXPECT_NE(both.exit_code, 0);
+}
+
 TEST(BroadcastCli, StatusAndStopUseTheirRoutesAndJsonIsTheServersView) {
     TempDir tmp;
     {

@@ -3,7 +3,7 @@
 // came out: the HLS playlist and segments (H.264 + AAC, 1280x720, each publisher's colour in its
 // tile as the layout changes, a name card while video is muted), the MP4 after stop and after
 // SIGTERM, a resumed playlist, and an RTMP target received by a local ffmpeg while a second, dead
-// target keeps retrying.
+// target keeps retrying (or, with a small budget of attempts, ends `failed`).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -481,6 +481,61 @@ TEST(Compositor, ProgramFollowsInputsIntoHlsMp4AndRtmp) {
             EXPECT_FALSE(live && e["state"] == "retrying") << e;
         }
     }
+}
+
+// A target that keeps failing is given up on after its budget of attempts (2 here; 8 in
+// production) and reported `failed` with the last reason, and is not retried any more; the other
+// target and HLS go on as if nothing happened.
+TEST(Compositor, RtmpTargetFailsAfterItsAttemptsWhileTheOtherStaysLive) {
+    TempDir dir;
+    const fs::path hls = dir / "hls";
+    const fs::path flv = dir / "out.flv";
+    const int rtmp_port = free_port();
+    Background receiver({tool("ffmpeg"), "-nostdin", "-v", "error", "-listen", "1", "-i",
+                         "rtmp://127.0.0.1:" + std::to_string(rtmp_port) + "/live/x", "-c", "copy",
+                         "-y", flv.string()});
+    Worker w(dir / "worker.log");
+    broadcast::OutputSettings s;
+    s.hls_dir = hls.string();
+    s.rtmp = {{"t1", "rtmp://127.0.0.1:" + std::to_string(rtmp_port) + "/live/x"},
+              {"t2", "rtmp://127.0.0.1:" + std::to_string(free_port()) + "/live/dead"}};
+    s.rtmp_attempts = 2;
+    w.send(broadcast::StartCommand{s});
+    ASSERT_TRUE(w.wait_for("ready"));
+    const auto failed = w.wait_for(
+        "rtmp", [](const Json& e) { return e["id"] == "t2" && e["state"] == "failed"; }, 30s);
+    ASSERT_TRUE(failed);
+    EXPECT_FALSE(failed->at("error").get<std::string>().empty()) << *failed;
+    EXPECT_TRUE(w.seen_or_wait(
+        "rtmp", [](const Json& e) { return e["id"] == "t1" && e["state"] == "live"; }, 15s));
+    // More segments than the next retry would take (2 s): t2 stays quiet, t1 stays live.
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_TRUE(w.wait_for("segment"));
+    }
+    std::vector<std::string> t2_states;
+    bool t1_live = false;
+    for (const auto& e : w.seen()) {
+        if (e.value("type", "") != "rtmp") {
+            continue;
+        }
+        if (e["id"] == "t2") {
+            t2_states.push_back(e["state"].get<std::string>());
+        } else {
+            t1_live = t1_live || e["state"] == "live";
+            EXPECT_FALSE(t1_live && e["state"] != "live") << e;
+        }
+    }
+    // The first attempt failed (retrying), the second (a TCP check first) too, and that was all.
+    EXPECT_EQ(t2_states, (std::vector<std::string>{"retrying", "connecting", "failed"}));
+
+    w.send(broadcast::StopCommand{});
+    ASSERT_TRUE(w.wait_for("stopped", nullptr, 20s));
+    const auto status = w.wait_exit(10s);
+    ASSERT_TRUE(status);
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+    ASSERT_TRUE(receiver.exited_within(10s));
+    EXPECT_EQ(probe(flv, "stream=codec_name"), "codec_name=h264\ncodec_name=aac\n");
+    EXPECT_GT(std::stod(probe(flv, "format=duration").substr(9)), 3.0);
 }
 
 TEST(Compositor, SigtermFinalisesAndAResumedWorkerContinuesThePlaylist) {

@@ -282,6 +282,38 @@ TEST_F(HlsServeTest, ViewerCountCountsEachPlayerOnce) {
     EXPECT_EQ(viewers_line(port, pub), "onstage_hls_viewers{event=\"" + pub + "\"} 2");
 }
 
+// Behind nginx every playlist request comes from the proxy's address. With the proxy trusted
+// (server.trusted_proxies) players are told apart by the address it forwards; untrusted, a
+// forged X-Forwarded-For changes nothing.
+TEST_F(HlsServeTest, BehindATrustedProxyViewersAreToldApartByTheForwardedAddress) {
+    const std::string pub = event_with_files("Open day", /*is_public=*/true);
+    const std::string playlist = "/hls/" + pub + "/index.m3u8";
+    for (const std::string who : {"203.0.113.1", "203.0.113.2", "203.0.113.3"}) {
+        ASSERT_EQ(get(playlist, {"User-Agent: Player", "X-Forwarded-For: " + who}).status, 200);
+    }
+    EXPECT_EQ(viewers_line(port, pub), "onstage_hls_viewers{event=\"" + pub + "\"} 1")
+        << "no proxy is trusted by default: one address, one agent, one viewer";
+
+    server.reset();
+    start_server(kAdminToken, {{"ONSTAGE_TRUSTED_PROXIES", "127.0.0.1, ::1"}});
+    // As nginx's $proxy_add_x_forwarded_for sends it: whatever the client claimed, then the
+    // address nginx saw. The last address that is not a trusted proxy is the viewer.
+    const std::vector<std::string> forwarded{
+        "203.0.113.1",
+        "198.51.100.7, 203.0.113.2",  // the left part is the client's own claim
+        "203.0.113.3",
+        "203.0.113.1",             // the first viewer again
+        "203.0.113.2, 127.0.0.1",  // through a second trusted proxy: still the second viewer
+    };
+    for (const auto& chain : forwarded) {
+        ASSERT_EQ(get(playlist, {"User-Agent: Player", "X-Forwarded-For: " + chain}).status, 200);
+    }
+    EXPECT_EQ(viewers_line(port, pub), "onstage_hls_viewers{event=\"" + pub + "\"} 3");
+    // A request without the header is the proxy itself: one more.
+    ASSERT_EQ(get(playlist, {"User-Agent: Player"}).status, 200);
+    EXPECT_EQ(viewers_line(port, pub), "onstage_hls_viewers{event=\"" + pub + "\"} 4");
+}
+
 TEST(HlsSecretCli, AnUnusableSecretStopsServeBeforeItListens) {
     TempDir tmp;
     const auto file = tmp / "onstage.toml";

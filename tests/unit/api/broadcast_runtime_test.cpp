@@ -38,8 +38,9 @@ media::ProgramFeed feed(media::FeedId id, std::string pid, domain::Role role) {
 
 class BroadcastRuntimeTest : public ::testing::Test {
 protected:
-    void make(const std::string& mode, media::Sfu* with_sfu) {
+    void make(const std::string& mode, media::Sfu* with_sfu, bool record_by_default = false) {
         auto options = std::make_shared<BroadcastOptions>();
+        options->record = record_by_default;
         options->data_dir = dir.path();
         options->worker_argv = {"/bin/bash",
                                 std::string(ONSTAGE_SOURCE_DIR) + "/tests/helpers/fake_compositor",
@@ -193,6 +194,57 @@ TEST_F(BroadcastRuntimeTest, AKilledWorkerIsReplacedAndContinuesThePlaylist) {
     EXPECT_NE(on_strand([this] { return runtime->worker_pid(); }), pid);
     EXPECT_TRUE(sfu.called("stop_rtp_forward 21"));
     ASSERT_TRUE(until([this] { return runtime->view().state == "live"; }));
+}
+
+// [broadcast] record: a start that does not say (the moderators' one-click start) follows the
+// server's setting; one that says wins.
+TEST_F(BroadcastRuntimeTest, AStartThatDoesNotSayRecordsWhenTheServerSaysSo) {
+    make("normal", &sfu, /*record_by_default=*/true);
+    ASSERT_TRUE(on_strand([this] { return runtime->start({}, {}, std::nullopt); }).ok());
+    ASSERT_TRUE(until([this] { return runtime->view().state == "live"; }));
+    EXPECT_TRUE(on_strand([this] { return runtime->view().recording; }));
+    const std::string recorded = commands();
+    const std::string mp4_dir = (dir.path() / "recordings" / "ev-1").string();
+    EXPECT_NE(recorded.find("\"record_path\":\"" + mp4_dir + "/ev-1-"), std::string::npos)
+        << recorded;
+    EXPECT_TRUE(on_strand([this] { return runtime->stop().ok(); }));
+    ASSERT_TRUE(until([this] { return runtime->view().state == "idle"; }));
+
+    // Told not to record: no MP4 despite the setting.
+    ASSERT_TRUE(on_strand([this] { return runtime->start({}, {}, false); }).ok());
+    ASSERT_TRUE(until([this] { return count("\"type\":\"start\"") == 2; }));
+    EXPECT_EQ(count("\"record_path\":\"\""), 1) << commands();
+    EXPECT_FALSE(on_strand([this] { return runtime->view().recording; }));
+}
+
+TEST_F(BroadcastRuntimeTest, AStartThatDoesNotSayDoesNotRecordByDefault) {
+    make("normal", &sfu);
+    ASSERT_TRUE(on_strand([this] { return runtime->start({}, {}, std::nullopt); }).ok());
+    ASSERT_TRUE(until([this] { return count("\"type\":\"start\"") == 1; }));
+    EXPECT_EQ(count("\"record_path\":\"\""), 1) << commands();
+}
+
+// A target the worker gave up on shows `failed` with its error to staff; the broadcast itself
+// stays live (the other outputs go on).
+TEST_F(BroadcastRuntimeTest, ATargetTheWorkerGaveUpOnShowsFailed) {
+    make("rtmp_failed", &sfu);
+    ASSERT_TRUE(on_strand([this] {
+        return runtime
+            ->start({{"t1", "rtmp://127.0.0.1/live/key"}, {"t2", "rtmp://127.0.0.1/live/other"}},
+                    {"YouTube", "Twitch"}, false)
+            .ok();
+    }));
+    ASSERT_TRUE(until([this] {
+        const auto view = runtime->view();
+        return !view.targets.empty() && view.targets[0].state == "failed";
+    }));
+    const auto view = on_strand([this] { return runtime->view(); });
+    EXPECT_EQ(view.state, "live");
+    ASSERT_EQ(view.targets.size(), 2U);
+    EXPECT_EQ(view.targets[0].name, "YouTube");
+    EXPECT_EQ(view.targets[0].error, "refused");
+    EXPECT_EQ(view.targets[1].state, "connecting");
+    EXPECT_EQ(count("\"rtmp_attempts\":8"), 1) << "the worker is told the budget";
 }
 
 TEST_F(BroadcastRuntimeTest, AWorkerThatCannotStartFailsWithTheReason) {

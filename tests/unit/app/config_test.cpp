@@ -51,6 +51,7 @@ TEST(Config, DefaultsWithoutFileEnvOrFlags) {
     EXPECT_EQ(config->serve.limits.max_upload_bytes, 32U * 1024 * 1024);
     EXPECT_EQ(config->log_level, "info");
     EXPECT_EQ(config->log_format, "text");
+    EXPECT_TRUE(config->serve.trusted_proxies.empty());
 }
 
 TEST(Config, FileSetsEveryKindOfSetting) {
@@ -63,6 +64,7 @@ bind = "::1"
 port = 9000
 io_threads = 3
 web_root = "apps"
+trusted_proxies = "127.0.0.1, ::1"
 [tls]
 cert = "/etc/onstage/cert.pem"
 key = "/etc/onstage/key.pem"
@@ -85,6 +87,7 @@ format = "json"
     EXPECT_EQ(config->serve.port, 9000);
     EXPECT_EQ(config->serve.io_threads, 3);
     EXPECT_EQ(config->serve.web_root, tmp.path() / "apps") << "relative to the file";
+    EXPECT_EQ(config->serve.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
     EXPECT_EQ(config->serve.tls.cert, "/etc/onstage/cert.pem");
     EXPECT_TRUE(config->serve.tls.enabled());
     EXPECT_EQ(config->serve.admin_token, "0123456789abcdef0123") << "final newline dropped";
@@ -154,6 +157,13 @@ TEST(Config, OutOfRangeAndUnknownChoicesAreRefused) {
     EXPECT_EQ(file_error("[log]\nlevel = \"loud\"\n").code, "config_bad_value");
     EXPECT_EQ(file_error("[log]\nformat = \"xml\"\n").code, "config_bad_value");
     EXPECT_EQ(file_error("[server]\nbind = \"localhost:80\"\n").code, "config_bad_value");
+    auto proxies = file_error("[server]\ntrusted_proxies = \"127.0.0.1, nginx\"\n");
+    EXPECT_EQ(proxies.code, "config_bad_value");
+    EXPECT_NE(proxies.message.find("'nginx' is not an IPv4 or IPv6 address"), std::string::npos)
+        << proxies.message;
+    EXPECT_EQ(file_error("[server]\ntrusted_proxies = \"10.0.0.0/8\"\n").code, "config_bad_value");
+    EXPECT_EQ(file_error("[server]\ntrusted_proxies = [\"127.0.0.1\"]\n").code,
+              "config_wrong_type");
     EXPECT_EQ(file_error("[tls]\ncert = \"/c.pem\"\n").code, "config_bad_value")
         << "a certificate without its key";
     EXPECT_EQ(file_error("[admin]\ntoken = \"short\"\n").code, "config_bad_value");

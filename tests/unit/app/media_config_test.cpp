@@ -102,5 +102,48 @@ TEST(MediaConfig, BadValuesAreRefusedWithTheirCode) {
     EXPECT_NE(env.error().message.find("ONSTAGE_MEDIA_JANUS"), std::string::npos);
 }
 
+// [broadcast] record: off unless said, and what the broadcasts get as their default.
+TEST(MediaConfig, BroadcastRecordDefaultComesFromTheConfig) {
+    const auto defaults = load_config(ConfigSources{"", env_of({}), {}});
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_FALSE(defaults->broadcast.record);
+    EXPECT_FALSE(broadcast_options("data", defaults->broadcast)->record);
+
+    const auto on = load_text("[broadcast]\nrecord = true\n");
+    ASSERT_TRUE(on) << on.error().message;
+    EXPECT_TRUE(on->broadcast.record);
+    const auto options = broadcast_options("data", on->broadcast);
+    EXPECT_TRUE(options->record);
+    EXPECT_EQ(options->output.width, 1280);  // the other keys still apply
+    EXPECT_EQ(options->output.video_kbps, 2500);
+
+    const auto env_off =
+        load_text("[broadcast]\nrecord = true\n", {{"ONSTAGE_BROADCAST_RECORD", "false"}});
+    ASSERT_TRUE(env_off) << env_off.error().message;
+    EXPECT_FALSE(env_off->broadcast.record);
+    const auto env_on =
+        load_config(ConfigSources{"", env_of({{"ONSTAGE_BROADCAST_RECORD", "true"}}), {}});
+    ASSERT_TRUE(env_on) << env_on.error().message;
+    EXPECT_TRUE(env_on->broadcast.record);
+
+    for (const std::string bad : {"\"true\"", "1", "yes"}) {
+        const auto c = load_text("[broadcast]\nrecord = " + bad + "\n");
+        ASSERT_FALSE(c) << bad;
+        // "yes" is not TOML at all; the others are the wrong type.
+        EXPECT_EQ(c.error().code, bad == "yes" ? "config_syntax" : "config_wrong_type") << bad;
+    }
+    const auto wrong = load_text("[broadcast]\nrecord = 1\n");
+    ASSERT_FALSE(wrong);
+    EXPECT_NE(wrong.error().message.find("broadcast.record: must be true or false"),
+              std::string::npos)
+        << wrong.error().message;
+    const auto env_bad =
+        load_config(ConfigSources{"", env_of({{"ONSTAGE_BROADCAST_RECORD", "yes"}}), {}});
+    ASSERT_FALSE(env_bad);
+    EXPECT_EQ(env_bad.error().code, "config_wrong_type");
+    EXPECT_NE(env_bad.error().message.find("ONSTAGE_BROADCAST_RECORD"), std::string::npos)
+        << env_bad.error().message;
+}
+
 }  // namespace
 }  // namespace onstage::app

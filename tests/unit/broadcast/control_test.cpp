@@ -39,6 +39,7 @@ OutputSettings full_settings() {
     s.hls_dir = "/d/hls/ev";
     s.record_path = "/d/recordings/ev/ev-20260101T000000Z.mp4";
     s.rtmp = {{"t1", "rtmp://a.example/live/KEY"}, {"t2", "rtmps://b.example/app/k2?x=1"}};
+    s.rtmp_attempts = 3;
     s.title = "Town \"Hall\"\nline two";
     s.resume = true;
     return s;
@@ -97,7 +98,7 @@ TEST(ControlCommands, WireShapeMatchesTheSpec) {
               R"({"type":"start","width":1280,"height":720,"fps":30,"segment_ms":1000,)"
               R"("playlist_segments":6,"video_kbps":2500,"audio_kbps":128,"hls_dir":"/d/hls/ev",)"
               R"("record_path":"","rtmp":[{"id":"t1","url":"rtmp://x/live/k"}],)"
-              R"("title":"Town Hall","resume":false})");
+              R"("rtmp_attempts":8,"title":"Town Hall","resume":false})");
 }
 
 TEST(ControlCommands, AbsentOptionalMembersTakeDefaults) {
@@ -107,6 +108,7 @@ TEST(ControlCommands, AbsentOptionalMembersTakeDefaults) {
     EXPECT_EQ(s.fps, 30);
     EXPECT_EQ(s.segment_ms, 1000);
     EXPECT_TRUE(s.rtmp.empty());
+    EXPECT_EQ(s.rtmp_attempts, 8);
     EXPECT_FALSE(s.resume);
     const auto a = std::get<AddCommand>(decoded_command(R"({"type":"add","input":"i1"})"));
     EXPECT_EQ(a.input.kind, "camera");
@@ -158,6 +160,8 @@ TEST(ControlCommands, BadField) {
     EXPECT_EQ(command_error(R"({"type":"start","hls_dir":"/h","fps":30.5})"), "bad_field");
     EXPECT_EQ(command_error(R"({"type":"start","hls_dir":"/h","rtmp":{}})"), "bad_field");
     EXPECT_EQ(command_error(R"({"type":"start","hls_dir":"/h","resume":1})"), "bad_field");
+    EXPECT_EQ(command_error(R"({"type":"start","hls_dir":"/h","rtmp_attempts":0})"), "bad_field");
+    EXPECT_EQ(command_error(R"({"type":"start","hls_dir":"/h","rtmp_attempts":"2"})"), "bad_field");
 }
 
 TEST(ControlCommands, UnknownType) {
