@@ -328,7 +328,8 @@ describe('the broadcast', { timeout: 180_000 }, () => {
         expect(before).not.toContain('#EXT-X-DISCONTINUITY\n');
         process.kill(old!, 'SIGKILL');
         await until('a new onstage compositor', RESTART_MS, async () => compositorPids(ns), (p) => p.length === 1 && p[0] !== old);
-        await until('#EXT-X-DISCONTINUITY in the playlist', LIVE_MS, playlist, (p) => p.includes('#EXT-X-DISCONTINUITY'));
+        // The new run's first segment, marked as a discontinuity.
+        await until('a new segment after #EXT-X-DISCONTINUITY', LIVE_MS, playlist, (p) => /#EXT-X-DISCONTINUITY\n#EXTINF:[^\n]*\n[^#\s]+\.ts\n/.test(p));
         await until('the panel live again', LIVE_MS, () => mod.page.getByTestId('broadcast-state').getAttribute('data-state'), (s) => s === 'live');
         await playerAdvances(att, 'the attendee after the restart');
         await programShows('red-and-blue-after-restart', sideBySide, (c) => [...c].sort().join() === 'blue,red');
