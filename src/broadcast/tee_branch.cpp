@@ -58,9 +58,14 @@ void TeeBranch::expose(GstElement* video_in, GstElement* audio_in, bool isolate)
 
 void TeeBranch::attach(GstBin* pipeline, GstElement* video_tee, GstElement* audio_tee) {
     gst_bin_add(pipeline, bin_.get());
+    // Running before it is linked: a buffer the tee pushes into a pad not yet active comes back
+    // FLUSHING before any chain function (ours included) sees it, the tee hands that back to
+    // the encoder, and the whole program's streaming threads pause for good. (Seen as a
+    // broadcast that never made a segment when an RTMP branch joined just as the first frames
+    // were encoded.)
+    gst_element_sync_state_with_parent(bin_.get());
     video_tee_pad_ = link_tee(video_tee, video_sink_);
     audio_tee_pad_ = link_tee(audio_tee, audio_sink_);
-    gst_element_sync_state_with_parent(bin_.get());
     attached_ = true;
 }
 
