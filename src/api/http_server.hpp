@@ -11,13 +11,19 @@
 #include <string>
 #include <vector>
 
-#include "api/broadcast_runtime.hpp"
 #include "api/hls_settings.hpp"
 #include "api/server_limits.hpp"
-#include "media/sfu.hpp"
 #include "store/store.hpp"
 
+// Declared, not included (media/sfu.hpp, api/broadcast_runtime.hpp): the configuration code that
+// fills ServeOptions then compiles, and lints, without Asio.
+namespace onstage::media {
+class Sfu;
+}  // namespace onstage::media
+
 namespace onstage::api {
+
+struct BroadcastOptions;
 
 // A PEM certificate chain and its private key. When both are set, the one port speaks only
 // HTTPS and WSS.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/broadcast_runtime.hpp"
 #include "app/event_commands.hpp"
 #include "media/janus_supervisor.hpp"
 
