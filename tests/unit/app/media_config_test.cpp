@@ -1,6 +1,7 @@
 // The [media] table: where Janus comes from, ICE settings, and the ICE servers browsers get.
 #include <gtest/gtest.h>
 
+#include "api/broadcast_runtime.hpp"
 #include "app/config.hpp"
 #include "app/media_runtime.hpp"
 #include "support/process.hpp"
