@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// The media benchmarks (bench/run-media): tests/e2e/media_bench.ts, run by vitest with the e2e
-// suite's setup. It is not part of the e2e suite (vitest.e2e.config.ts runs *.e2e.ts only).
+// The browser benchmarks (bench/run-media: tests/e2e/media_bench.ts, bench/run-broadcast:
+// tests/e2e/broadcast_bench.ts; each npm script names its file), run by vitest with the e2e
+// suite's setup. They are not part of the e2e suite (vitest.e2e.config.ts runs *.e2e.ts only).
 const modules = resolve(import.meta.dirname, 'node_modules');
 
 export default defineConfig({
@@ -14,7 +15,7 @@ export default defineConfig({
         },
     },
     test: {
-        include: ['media_bench.ts'],
+        include: ['*_bench.ts'],
         environment: 'node',
         globals: true,
         fileParallelism: false,

@@ -43,8 +43,7 @@ import {
     type Config,
     type EventLinks,
     type Link,
-    type Netns,
-} from './harness';
+    type Netns, stopAtFirstFailure } from './harness';
 
 const MEDIA_MS = 30_000; // liveness only: media flowing, a layout change reaching the program (a busy 2-core box is slow)
 const LIVE_MS = 45_000; // liveness only: start → live (worker up, Janus forwarding, first segment)
@@ -61,7 +60,6 @@ let links: EventLinks;
 let server: Server | null = null;
 let browser: Browser | null = null;
 let evidence: Evidence;
-let failed = false;
 let receiver: ChildProcess | null = null;
 let receiverExit: Promise<number | null> | null = null;
 let flvPath = '';
@@ -219,15 +217,7 @@ beforeAll(async () => {
     browser = await launchBrowser(cfg);
 });
 
-beforeEach(() => {
-    if (failed) throw new Error('not run: an earlier step failed (see the first failure)');
-});
-
-afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || failed) return;
-    failed = true;
-    await evidence.shots('FAILED', everyone).catch(() => undefined);
-});
+stopAtFirstFailure(() => evidence.shots('FAILED', everyone));
 
 afterAll(async () => {
     evidence?.saveLogs(everyone, server);

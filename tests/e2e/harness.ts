@@ -489,6 +489,21 @@ export function grew(
 
 // --- what a person sees: liveness waits that fail naming what was expected ----------------------
 
+// A suite whose steps build on each other: after the first failing step, `snapshot` keeps
+// what each person saw then, and every later step reports that an earlier one failed instead
+// of adding noise. Call at the top level of a test file.
+export function stopAtFirstFailure(snapshot: () => Promise<void>): void {
+    let failed = false;
+    beforeEach(() => {
+        if (failed) throw new Error('not run: an earlier step failed (see the first failure)');
+    });
+    afterEach(async (ctx) => {
+        if (ctx.task.result?.state !== 'fail' || failed) return;
+        failed = true;
+        await snapshot().catch(() => undefined);
+    });
+}
+
 // How long a change may take to show up on a page (liveness only, never a speed check).
 export const SEEN_MS = 10_000;
 

@@ -32,8 +32,7 @@ import {
     sees,
     seesNo,
     click,
-    row,
-} from './harness';
+    row, stopAtFirstFailure } from './harness';
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show
 const MEDIA_MS = 20_000; // liveness only: how long until media flows (first frames, a new subscription)
@@ -48,7 +47,6 @@ let links: EventLinks;
 let server: Server | null = null;
 let browser: Browser | null = null;
 let evidence: Evidence;
-let failed = false;
 const everyone: Actor[] = [];
 const tokens = new Map<Actor, string>(); // each page's own session token, from its login reply
 const closed = new Set<Actor>(); // pages closed early (checked before closing) to spare the CPU
@@ -274,15 +272,7 @@ beforeAll(async () => {
     browser = await launchBrowser(cfg);
 });
 
-beforeEach(() => {
-    if (failed) throw new Error('not run: an earlier step failed (see the first failure)');
-});
-
-afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || failed) return;
-    failed = true;
-    await evidence.shots('FAILED', open_()).catch(() => undefined);
-});
+stopAtFirstFailure(() => evidence.shots('FAILED', open_()));
 
 afterAll(async () => {
     evidence?.saveLogs(everyone, server);

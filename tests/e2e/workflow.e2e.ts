@@ -6,7 +6,7 @@
 //
 // The tests below are steps of one story and run in order; each asserts what a person would see.
 import type { Browser, Locator, Page } from 'playwright-core';
-import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDir, type Config, type EventLinks, type Link, sees, seesNo, section, click, row } from './harness';
+import { Actor, createEvent, Evidence, launchBrowser, loadConfig, Server, tempDir, type Config, type EventLinks, type Link, sees, seesNo, section, click, row, stopAtFirstFailure } from './harness';
 
 const SEEN_MS = 10_000; // liveness only: how long a change may take to show (never a speed check)
 const RECONNECT_MS = 30_000;
@@ -21,7 +21,6 @@ let links: EventLinks;
 let server: Server | null = null;
 let browser: Browser | null = null;
 let evidence: Evidence;
-let failed = false;
 const everyone: Actor[] = [];
 let mod: Actor, mod2: Actor, talent: Actor, ada: Actor, ben: Actor;
 
@@ -55,16 +54,7 @@ beforeAll(async () => {
     browser = await launchBrowser(cfg);
 });
 
-// The steps build on each other: after a failure the rest report that instead of noise.
-beforeEach(() => {
-    if (failed) throw new Error('not run: an earlier step failed (see the first failure)');
-});
-
-afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || failed) return;
-    failed = true;
-    await evidence.shots('FAILED', everyone).catch(() => undefined); // what each person saw then
-});
+stopAtFirstFailure(() => evidence.shots('FAILED', everyone));
 
 afterAll(async () => {
     evidence?.saveLogs(everyone, server); // small; on a failure they are what explains it

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { hlsUrlFor } from '../lib/broadcast/hlsUrl';
 import { broadcastButtons, layoutCommand, programPeople } from '../lib/broadcast/panel';
 import { Player } from '../lib/broadcast/Player';
+import { TargetList } from '../lib/broadcast/TargetList';
 import { LAYOUT_CHOICES, staffView, type BroadcastState, type CommandBody, type LayoutChoice } from '../lib/protocol';
 import { S } from './strings';
 
@@ -106,15 +107,7 @@ export function BroadcastPanel(props: {
                     {staff.targets.length === 0 ? (
                         <p className="muted">{B.noTargets}</p>
                     ) : (
-                        <ul className="plain" data-testid="broadcast-targets">
-                            {staff.targets.map((t) => (
-                                <li key={t.id} className="row" data-target={t.id} data-state={t.state}>
-                                    <strong>{t.name}</strong>
-                                    <span className={`tag${t.state === 'failed' || t.state === 'retrying' ? ' on' : ''}`}>{B.targetStates[t.state] ?? t.state}</span>
-                                    {t.error && <span className="error">{t.error}</span>}
-                                </li>
-                            ))}
-                        </ul>
+                        <TargetList targets={staff.targets} states={B.targetStates} testId="broadcast-targets" />
                     )}
                 </>
             )}

@@ -2,6 +2,7 @@
 // RTMP target health, and the RTMP targets themselves (list, add, remove).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { broadcastButtons } from '../../lib/broadcast/panel';
+import { TargetList } from '../../lib/broadcast/TargetList';
 import { staffView, type BroadcastState } from '../../lib/protocol';
 import { AdminError, type AdminApi, type RtmpTarget } from './adminApi';
 import { S } from './strings';
@@ -109,15 +110,7 @@ function BroadcastControl(props: { api: AdminApi; eventId: string; ended: boolea
             {staff && staff.targets.length > 0 && (
                 <>
                     <h3>{B.health}</h3>
-                    <ul className="plain">
-                        {staff.targets.map((t) => (
-                            <li key={t.id} className="row" data-target={t.id} data-state={t.state}>
-                                <strong>{t.name}</strong>
-                                <span className={`tag${t.state === 'failed' || t.state === 'retrying' ? ' on' : ''}`}>{B.targetStates[t.state] ?? t.state}</span>
-                                {t.error && <span className="error">{t.error}</span>}
-                            </li>
-                        ))}
-                    </ul>
+                    <TargetList targets={staff.targets} states={B.targetStates} />
                 </>
             )}
         </div>
